@@ -1,0 +1,196 @@
+"""The public site: home, events index and event pages."""
+
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class BilingualMixin:
+    """Pick the English variant of a field when the visitor reads English."""
+
+    def in_language(self, thai: str, english: str) -> str:
+        if translation.get_language() == "en":
+            return english or thai
+        return thai or english
+
+
+class HomePage(BilingualMixin, Page):
+    english_title = models.CharField(_("title in English"), max_length=255, blank=True)
+    intro = RichTextField(_("introduction"), blank=True)
+    english_intro = RichTextField(_("introduction in English"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("english_title"),
+        FieldPanel("intro"),
+        FieldPanel("english_intro"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.EventIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    @property
+    def display_title(self) -> str:
+        return self.in_language(self.title, self.english_title)
+
+    @property
+    def display_intro(self) -> str:
+        return self.in_language(self.intro, self.english_intro)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["events"] = (
+            EventPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .order_by("-start_date")
+        )
+        context["event_index"] = EventIndexPage.objects.live().child_of(self).first()
+        return context
+
+
+class EventIndexPage(BilingualMixin, Page):
+    english_title = models.CharField(_("title in English"), max_length=255, blank=True)
+    intro = RichTextField(_("introduction"), blank=True)
+    english_intro = RichTextField(_("introduction in English"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("english_title"),
+        FieldPanel("intro"),
+        FieldPanel("english_intro"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.EventPage"]
+
+    class Meta:
+        verbose_name = _("events index")
+
+    @property
+    def display_title(self) -> str:
+        return self.in_language(self.title, self.english_title)
+
+    @property
+    def display_intro(self) -> str:
+        return self.in_language(self.intro, self.english_intro)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["events"] = (
+            EventPage.objects.live().public().child_of(self).order_by("-start_date")
+        )
+        return context
+
+
+class EventPage(BilingualMixin, Page):
+    """An event where participants submit ideas; its themes are edited inline."""
+
+    english_title = models.CharField(_("title in English"), max_length=255, blank=True)
+    start_date = models.DateField(_("date"))
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    location = models.CharField(_("where"), max_length=255, blank=True)
+    english_location = models.CharField(
+        _("where, in English"), max_length=255, blank=True
+    )
+    organiser = models.CharField(_("organiser"), max_length=255, blank=True)
+    english_organiser = models.CharField(
+        _("organiser, in English"), max_length=255, blank=True
+    )
+    intro = RichTextField(_("introduction"), blank=True)
+    english_intro = RichTextField(_("introduction in English"), blank=True)
+    submissions_open = models.BooleanField(
+        _("submissions open"),
+        default=True,
+        help_text=_("Untick to close the submission form."),
+    )
+    submissions_close_at = models.DateTimeField(
+        _("submissions close at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the form closes by itself at this time."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("english_title"),
+        MultiFieldPanel(
+            [
+                FieldPanel("start_date"),
+                FieldPanel("end_date"),
+                FieldPanel("location"),
+                FieldPanel("english_location"),
+                FieldPanel("organiser"),
+                FieldPanel("english_organiser"),
+            ],
+            heading=_("When, where, who"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("english_intro"),
+        MultiFieldPanel(
+            [FieldPanel("submissions_open"), FieldPanel("submissions_close_at")],
+            heading=_("Submissions"),
+        ),
+        InlinePanel("themes", heading=_("Themes"), label=_("theme")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("english_title"),
+        index.SearchField("intro"),
+        index.SearchField("english_intro"),
+    ]
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("event")
+
+    @property
+    def display_title(self) -> str:
+        return self.in_language(self.title, self.english_title)
+
+    @property
+    def display_intro(self) -> str:
+        return self.in_language(self.intro, self.english_intro)
+
+    @property
+    def display_location(self) -> str:
+        return self.in_language(self.location, self.english_location)
+
+    @property
+    def display_organiser(self) -> str:
+        return self.in_language(self.organiser, self.english_organiser)
+
+    @property
+    def accepts_submissions(self) -> bool:
+        if not self.submissions_open:
+            return False
+        return (
+            self.submissions_close_at is None
+            or timezone.now() < self.submissions_close_at
+        )
+
+    def serve(self, request, *args, **kwargs):
+        # The submission form is handled by a plain view function so the page
+        # model stays a description of content; imported here because the view
+        # needs this module.
+        from cms.views import event_page
+
+        return event_page(
+            request,
+            page=self,
+            context=self.get_context(request, *args, **kwargs),
+            template=self.get_template(request, *args, **kwargs),
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["themes"] = list(self.themes.all())
+        return context

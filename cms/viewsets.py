@@ -1,0 +1,199 @@
+"""Admin screens for ideas and their contacts (Wagtail viewsets, not Django's admin)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
+
+from ideas import selectors, services
+from ideas.models import Contact, Idea, Theme
+
+CONTACT_PERMISSION = "ideas.view_contact"
+
+
+class IdeaPermissionPolicy(ModelPermissionPolicy):
+    """Ideas come from participants, and nothing they submitted is deleted.
+
+    So nobody, superusers included, adds or deletes one in the admin.
+    """
+
+    FORBIDDEN = {"add", "delete"}
+
+    def user_has_permission(self, user, action):
+        return action not in self.FORBIDDEN and super().user_has_permission(
+            user, action
+        )
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(
+            [action for action in actions if action not in self.FORBIDDEN]
+        )
+
+
+class IdeaModerationForm(WagtailAdminModelForm):
+    """A facilitator's decisions on one idea; the participant's text is read-only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "theme" in self.fields:
+            self.fields["theme"].queryset = Theme.objects.filter(
+                event_id=self.instance.event_id
+            )
+            self.fields["theme"].empty_label = _("No theme yet")
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == Idea.Status.REJECTED
+            and not cleaned.get("status_reason", "").strip()
+        ):
+            self.add_error(
+                "status_reason",
+                _("Say why the idea is rejected; the participant sees it."),
+            )
+        return cleaned
+
+
+class IdeaHistoryPanel(Panel):
+    """Every change of status and theme: who, when, from what to what."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "cms/admin/idea_history_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["history"] = selectors.idea_history(
+                idea=self.instance, with_actors=True
+            )
+            return context
+
+
+class ContactPanel(Panel):
+    """The author's contact details, shown only to those granted personal data."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "cms/admin/idea_contact_panel.html"
+
+        def is_shown(self):
+            return self.request.user.has_perm(CONTACT_PERMISSION)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["contact"] = Contact.objects.filter(idea=self.instance).first()
+            return context
+
+
+class IdeaEditView(EditView):
+    def save_instance(self):
+        # Through the service, so every change of status or theme is recorded.
+        data = self.form.cleaned_data
+        return services.idea_moderate(
+            idea=self.object,
+            actor=self.request.user,
+            status=data["status"],
+            status_reason=data["status_reason"],
+            theme=data["theme"],
+            tags=data["tags"],
+        )
+
+
+class IdeaViewSet(SnippetViewSet):
+    model = Idea
+    icon = "pick"
+    menu_label = _("Ideas")
+    menu_order = 200
+    add_to_admin_menu = True
+    edit_view_class = IdeaEditView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "event",
+        "number",
+        "title",
+        "problem",
+        "solution",
+        "benefit",
+        "agencies",
+        "team_name",
+        "language",
+        "status",
+        "status_reason",
+        "theme",
+        "theme_source",
+        "tags",
+        "created_at",
+    ]
+    list_display = [
+        "title",
+        Column("number", label="#", sort_key="number"),
+        Column("event", label=_("event"), accessor="event.title"),
+        Column("theme", label=_("theme")),
+        Column(
+            "status",
+            label=_("status"),
+            accessor="get_status_display",
+            sort_key="status",
+        ),
+        Column("language", label=_("language"), accessor="get_language_display"),
+        DateColumn("created_at", label=_("submitted at"), sort_key="created_at"),
+    ]
+    list_filter = ["event", "status", "theme", "language"]
+    list_per_page = 50
+    # Thai has no spaces between words, so a full-text index holds whole runs
+    # of text as one token; substring search on the database finds words inside.
+    search_fields = ["title", "problem", "solution", "benefit", "agencies", "team_name"]
+    search_backend_name = None
+    base_form_class = IdeaModerationForm
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("event", read_only=True),
+                    FieldPanel("number", read_only=True),
+                    FieldPanel("title", read_only=True),
+                    FieldPanel("problem", read_only=True),
+                    FieldPanel("solution", read_only=True),
+                    FieldPanel("benefit", read_only=True),
+                    FieldPanel("agencies", read_only=True),
+                    FieldPanel("team_name", read_only=True),
+                    FieldPanel("language", read_only=True),
+                ],
+                heading=_("As submitted"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("status", widget=forms.RadioSelect),
+                    FieldPanel("status_reason"),
+                    FieldPanel("theme"),
+                    FieldPanel("tags"),
+                ],
+                heading=_("Decision"),
+            ),
+            ContactPanel(heading=_("Contact details")),
+            IdeaHistoryPanel(heading=_("History")),
+        ]
+    )
+
+    def get_queryset(self, request):
+        return selectors.idea_list_for_admin()
+
+
+class ContactViewSet(SnippetViewSet):
+    """Personal data, listed only for users granted ``ideas.view_contact``."""
+
+    model = Contact
+    icon = "user"
+    menu_label = _("Contacts")
+    menu_order = 210
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["name", "email", "phone", "idea", "consent_at"]
+    search_fields = ["name", "email", "phone"]
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return Contact.objects.select_related("idea")

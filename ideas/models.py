@@ -1,0 +1,230 @@
+"""Themes, ideas, their authors' contact data and the log of decisions on them."""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+from wagtail.models import Orderable
+
+TITLE_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 5000
+
+
+class Theme(Orderable):
+    """One of an event's challenge themes, edited inline on the event page."""
+
+    event = ParentalKey(
+        "cms.EventPage", on_delete=models.CASCADE, related_name="themes"
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_(
+            "Short identifier used in imports, exports and URLs, e.g. digital."
+        ),
+    )
+    name_th = models.CharField(_("name in Thai"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    description_th = models.TextField(_("description in Thai"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="unique_theme_code")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to the other one."""
+        if translation.get_language() == "en":
+            return self.name_en or self.name_th
+        return self.name_th or self.name_en
+
+    @property
+    def description(self) -> str:
+        if translation.get_language() == "en":
+            return self.description_en or self.description_th
+        return self.description_th or self.description_en
+
+
+class IdeaTag(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "ideas.Idea", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Idea(models.Model):
+    """One proposal submitted at an event.
+
+    Text is stored as typed (NFC-normalised). Who wrote it lives in Contact,
+    never here, so an idea can be shown or exported without personal data.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        SHORTLISTED = "shortlisted", _("Shortlisted: ready to implement")
+
+    class Language(models.TextChoices):
+        THAI = "th", _("Thai")
+        ENGLISH = "en", _("English")
+        MIXED = "mixed", _("Thai and English")
+
+    class ThemeSource(models.TextChoices):
+        NONE = "", _("No theme")
+        PARTICIPANT = "participant", _("Chosen by the participant")
+        FACILITATOR = "facilitator", _("Set by a facilitator")
+        MODEL = "model", _("Suggested by the model")
+
+    event = models.ForeignKey(
+        "cms.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        related_name="ideas",
+    )
+    number = models.PositiveIntegerField(
+        _("number"),
+        help_text=_("The idea's number within its event, cited in reports."),
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    problem = models.TextField(
+        _("the problem"), validators=[MaxLengthValidator(BODY_MAX_LENGTH)]
+    )
+    solution = models.TextField(
+        _("proposed solution"), validators=[MaxLengthValidator(BODY_MAX_LENGTH)]
+    )
+    benefit = models.TextField(
+        _("expected benefit"),
+        blank=True,
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+    )
+    agencies = models.TextField(
+        _("agencies involved"),
+        blank=True,
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+    )
+    team_name = models.CharField(
+        _("team name"), max_length=TITLE_MAX_LENGTH, blank=True
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.THAI
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.SUBMITTED,
+        db_index=True,
+    )
+    status_reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Why the idea was rejected; the participant sees it."),
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+    )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+    )
+    theme_source = models.CharField(
+        _("theme set by"),
+        max_length=20,
+        choices=ThemeSource.choices,
+        default=ThemeSource.NONE,
+        blank=True,
+    )
+    tags = TaggableManager(through=IdeaTag, blank=True, verbose_name=_("tags"))
+    # Only a hash: a copy of the database must not open anyone's tracking page.
+    tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Hash of the submitting browser's session and of the content, to fold a
+    # double click into one idea without keeping anything that identifies a person.
+    submitter_key = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
+    created_at = models.DateTimeField(
+        _("submitted at"), auto_now_add=True, db_index=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "number"], name="unique_idea_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.number} {self.title}"
+
+
+class Contact(models.Model):
+    """Personal data of an idea's author, kept only with their consent.
+
+    Apart from Idea so that no page, export or listing of ideas can reach it
+    by accident; reading it needs the ``ideas.view_contact`` permission.
+    """
+
+    idea = models.OneToOneField(
+        Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="contact"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"))
+    consent_text_version = models.CharField(_("consent text version"), max_length=40)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name or self.email or self.phone
+
+
+class IdeaDecision(models.Model):
+    """One change of an idea's status or theme: who, when, from what to what."""
+
+    class Field(models.TextChoices):
+        STATUS = "status", _("Status")
+        THEME = "theme", _("Theme")
+
+    idea = models.ForeignKey(
+        Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    old_value = models.CharField(_("from"), max_length=200, blank=True)
+    new_value = models.CharField(_("to"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.idea_id} {self.field}: {self.old_value} → {self.new_value}"

@@ -1,0 +1,102 @@
+"""Reads of ideas that cross relations or depend on who is asking."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from ideas.models import Idea, IdeaDecision, Theme
+
+# Longer strings cannot be tokens we issued; refuse them before hashing.
+_MAX_TOKEN_LENGTH = 100
+
+
+def tracking_token_hash(token: str) -> str:
+    """The stored form of a tracking token (a SHA-256 hex digest)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def idea_get_by_tracking_token(*, token: str) -> Idea | None:
+    """The idea a private tracking link points to, or None for any other token."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    return (
+        Idea.objects.select_related("event", "theme")
+        .filter(tracking_token_hash=tracking_token_hash(token))
+        .first()
+    )
+
+
+def idea_recent_duplicate(
+    *, event_id: int, submitter_key: str, fingerprint: str, since: datetime
+) -> Idea | None:
+    """An idea with the same content from the same browser submitted after ``since``."""
+    return (
+        Idea.objects.filter(
+            event_id=event_id,
+            submitter_key=submitter_key,
+            fingerprint=fingerprint,
+            created_at__gte=since,
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
+def idea_list_for_admin() -> QuerySet[Idea]:
+    """Ideas as facilitators list them, with what each row shows fetched at once."""
+    return Idea.objects.select_related("event", "theme").order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    field: str
+    field_label: str
+    old_label: str
+    new_label: str
+    reason: str
+    actor_name: str
+
+
+def _value_label(field: str, value: str, themes: dict[str, Theme]) -> str:
+    if not value:
+        return "—"
+    if field == IdeaDecision.Field.STATUS:
+        try:
+            return str(Idea.Status(value).label)
+        except ValueError:
+            return value
+    theme = themes.get(value)
+    return theme.name if theme else value
+
+
+def idea_history(*, idea: Idea, with_actors: bool = False) -> list[HistoryEntry]:
+    """The idea's decisions, oldest first, with labels in the active language.
+
+    Who decided is included only for ``with_actors``: the participant's tracking
+    page shows what happened, not which staff member did it.
+    """
+    themes = {
+        theme.code: theme for theme in Theme.objects.filter(event_id=idea.event_id)
+    }
+    decisions = (
+        idea.decisions.select_related("actor") if with_actors else idea.decisions
+    )
+    return [
+        HistoryEntry(
+            at=decision.created_at,
+            field=decision.field,
+            field_label=str(IdeaDecision.Field(decision.field).label),
+            old_label=_value_label(decision.field, decision.old_value, themes),
+            new_label=_value_label(decision.field, decision.new_value, themes),
+            reason=decision.reason,
+            actor_name=(
+                (decision.actor.get_full_name() or decision.actor.get_username())
+                if with_actors and decision.actor
+                else ""
+            ),
+        )
+        for decision in decisions.all()
+    ]

@@ -1,0 +1,1 @@
+"""Framework, strategic issues, goals, measures and indicators (see DESIGN.md)."""

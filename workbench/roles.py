@@ -1,0 +1,110 @@
+"""The workbench's roles as groups holding the fewest permissions they need."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+FACILITATOR = "Facilitator"
+POLICY_WRITER = "Policy writer"
+ADMINISTRATOR = "Administrator"
+CONTACT_ACCESS = "Contact data access"
+
+# Group name → permissions as "app_label.codename". A facilitator moderates
+# ideas but sees no personal data; that is granted by adding them to
+# CONTACT_ACCESS as well.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    FACILITATOR: [
+        ADMIN_ACCESS,
+        "ideas.view_idea",
+        "ideas.change_idea",
+        "ideas.view_ideadecision",
+        "taggit.add_tag",
+        "taggit.view_tag",
+    ],
+    POLICY_WRITER: [
+        ADMIN_ACCESS,
+        "ideas.view_idea",
+        "ideas.view_ideadecision",
+    ],
+    CONTACT_ACCESS: [ADMIN_ACCESS, "ideas.view_contact"],
+}
+
+PAGE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "bulk_delete_page",
+    "lock_page",
+    "unlock_page",
+]
+
+# Everything in these apps, for administrators who are not superusers.
+ADMINISTRATOR_APPS = [
+    "auth",
+    "cms",
+    "ideas",
+    "strategy",
+    "taggit",
+    "wagtailadmin",
+    "wagtailcore",
+    "wagtaildocs",
+    "wagtailimages",
+    "wagtailredirects",
+    "wagtailusers",
+]
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    return [
+        permission
+        for permission in Permission.objects.select_related("content_type").filter(
+            codename__in=[codename for _app, codename in wanted]
+        )
+        if (permission.content_type.app_label, permission.codename) in wanted
+    ]
+
+
+def roles_sync() -> dict[str, int]:
+    """Create the role groups or reset them to their permissions; idempotent.
+
+    Returns the number of permissions each group holds.
+    """
+    from wagtail.models import GroupPagePermission, Page
+
+    result = {}
+    with transaction.atomic():
+        for name, permission_names in ROLE_PERMISSIONS.items():
+            group, _created = Group.objects.get_or_create(name=name)
+            group.permissions.set(_permissions(permission_names))
+            result[name] = group.permissions.count()
+
+        administrator, _created = Group.objects.get_or_create(name=ADMINISTRATOR)
+        administrator.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS)
+        )
+        result[ADMINISTRATOR] = administrator.permissions.count()
+        root = Page.get_first_root_node()
+        if root is not None:
+            for codename in PAGE_PERMISSIONS:
+                GroupPagePermission.objects.get_or_create(
+                    group=administrator,
+                    page=root,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
+    return result
+
+
+def sync_roles_after_migrate(sender, **kwargs):
+    """post_migrate receiver: runs after every migrate, on every installation."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    # post_migrate reaches this app before the apps listed after it have their
+    # permissions; create them all first (it is idempotent).
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    roles_sync()
