@@ -97,6 +97,8 @@ class IdeaSubmissionForm(forms.Form):
             *((code, theme.name) for code, theme in self.themes.items()),
             (NOT_SURE, _("Not sure")),
         ]
+        for field in self.fields.values():
+            field.error_messages["required"] = _("Please fill in this field.")
         for name, autocomplete in (
             ("contact_name", "name"),
             ("contact_email", "email"),

@@ -146,9 +146,9 @@ class IdeaViewSet(SnippetViewSet):
     # of text as one token; substring search on the database finds words inside.
     search_fields = ["title", "problem", "solution", "benefit", "agencies", "team_name"]
     search_backend_name = None
-    base_form_class = IdeaModerationForm
     edit_handler = ObjectList(
-        [
+        base_form_class=IdeaModerationForm,
+        children=[
             MultiFieldPanel(
                 [
                     FieldPanel("event", read_only=True),
@@ -174,7 +174,7 @@ class IdeaViewSet(SnippetViewSet):
             ),
             ContactPanel(heading=_("Contact details")),
             IdeaHistoryPanel(heading=_("History")),
-        ]
+        ],
     )
 
     def get_queryset(self, request):

@@ -160,7 +160,11 @@ def _log_decision(
 
 
 def _locked(idea: Idea) -> Idea:
-    return Idea.objects.select_for_update().select_related("theme").get(pk=idea.pk)
+    return (
+        Idea.objects.select_for_update(of=("self",))
+        .select_related("theme")
+        .get(pk=idea.pk)
+    )
 
 
 def idea_set_status(*, idea: Idea, status: str, actor, reason: str = "") -> Idea:

@@ -1,0 +1,64 @@
+import pytest
+from django.utils import timezone
+
+from tests.factories import SCRIPT
+
+
+def test_home_lists_the_events(client, event):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert event.url in response.content.decode()
+
+
+def test_events_index_lists_events_with_buddhist_era_dates(client, event, event_index):
+    body = client.get(event_index.url).content.decode()
+    assert "11 มิ.ย. 2565" in body
+    assert "เปิดรับไอเดีย" in body
+
+
+def test_event_page_shows_facts_themes_and_the_form(client, event, themes):
+    response = client.get(event.url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "11 มิถุนายน 2565" in body
+    assert "ออนไลน์" in body and "สำนักงาน ก.พ.ร." in body
+    assert "บริการภาครัฐ" in body and "รัฐบาลดิจิทัล" in body
+    assert 'name="title"' in body and 'name="consent"' in body
+    assert "ไม่แน่ใจ" in body  # the "not sure" theme choice
+
+
+def test_event_page_in_english_shows_common_era(client, event, themes):
+    client.cookies["django_language"] = "en"
+    body = client.get(event.url).content.decode()
+    assert "11 June 2022" in body
+    assert "Online" in body and "Services" in body
+    assert "Submit an idea" in body
+
+
+def test_event_page_escapes_markup_in_content(client, event, themes):
+    body = client.get(event.url).content.decode()
+    assert SCRIPT not in body
+    assert "&lt;script&gt;" in body
+
+
+@pytest.mark.parametrize("closing", ["untick", "past close time"])
+def test_closed_event_shows_no_form(client, event, closing):
+    if closing == "untick":
+        event.submissions_open = False
+    else:
+        event.submissions_close_at = timezone.now() - timezone.timedelta(hours=1)
+    event.save()
+    body = client.get(event.url).content.decode()
+    assert 'name="title"' not in body
+    assert "ไม่เปิดรับไอเดียแล้ว" in body
+
+
+def test_phone_layout_is_declared(client, event):
+    body = client.get(event.url).content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in body
+
+
+def test_language_switch_remembers_the_choice(client, event):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": event.url})
+    assert response.status_code == 302
+    assert "Submit an idea" in client.get(event.url).content.decode()

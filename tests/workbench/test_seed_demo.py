@@ -1,0 +1,88 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cms.models import EventPage
+from ideas.models import Contact, Idea, IdeaDecision, Theme
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return (
+        EventPage.objects.count(),
+        Theme.objects.count(),
+        Idea.objects.count(),
+        IdeaDecision.objects.count(),
+        Contact.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_hackathon(client):
+    seed()
+    event = EventPage.objects.get(slug="hackathon-11")
+    assert str(event.start_date) == "2022-06-11"
+    assert set(event.themes.values_list("code", flat=True)) == {
+        "services",
+        "structure",
+        "digital",
+        "people",
+    }
+    ideas = Idea.objects.filter(event=event)
+    assert ideas.count() >= 64
+    assert set(ideas.values_list("language", flat=True)) >= {"th", "en"}
+    shortlisted = ideas.filter(status=Idea.Status.SHORTLISTED)
+    titles = " ".join(shortlisted.values_list("title", flat=True))
+    assert shortlisted.count() == 4
+    for name in ("SGSIC", "Single Platform", "PMQA", "ซุปเปอร์ฮีโร่"):
+        assert name in titles
+    assert {
+        ideas.filter(theme__code=code).count() >= 10 for code in ("services", "people")
+    } == {True}
+    body = client.get(event.url).content.decode()
+    assert "สำนักงาน ก.พ.ร." in body and "11 มิถุนายน 2565" in body
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_changes_nothing():
+    seed()
+    before = counts()
+    output = seed()
+    assert counts() == before
+    assert "Created: nothing" in output
+
+
+@pytest.mark.django_db
+def test_dry_run_saves_nothing():
+    before = counts()
+    output = seed("--dry-run")
+    assert counts() == before
+    assert "Dry run" in output
+
+
+@pytest.mark.django_db
+def test_passwords_are_printed_only_in_debug(settings):
+    settings.DEBUG = False
+    assert "demo-facilitator-2565" not in seed()
+    assert (
+        not get_user_model()
+        .objects.get(username="facilitator")
+        .check_password("demo-facilitator-2565")
+    )
+
+
+@pytest.mark.django_db
+def test_debug_demo_users_can_log_in_with_printed_passwords(settings, client):
+    settings.DEBUG = True
+    output = seed()
+    assert "demo-facilitator-2565" in output
+    assert client.login(username="facilitator", password="demo-facilitator-2565")
+    assert client.get("/admin/snippets/ideas/idea/").status_code == 200
