@@ -62,3 +62,9 @@ def test_language_switch_remembers_the_choice(client, event):
     response = client.post("/i18n/setlang/", {"language": "en", "next": event.url})
     assert response.status_code == 302
     assert "Submit an idea" in client.get(event.url).content.decode()
+
+
+def test_thai_is_the_default_even_for_english_browsers(client, event):
+    body = client.get(event.url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "ส่งไอเดีย" in body
+    assert '<html lang="th">' in body
