@@ -44,6 +44,11 @@ def idea_recent_duplicate(
     )
 
 
+def ideas_exist_under(*, page_path: str) -> bool:
+    """Whether any idea belongs to an event at or below the page with this tree path."""
+    return Idea.objects.filter(event__path__startswith=page_path).exists()
+
+
 def idea_list_for_admin() -> QuerySet[Idea]:
     """Ideas as facilitators list them, with what each row shows fetched at once."""
     return Idea.objects.select_related("event", "theme").order_by("-created_at", "-pk")

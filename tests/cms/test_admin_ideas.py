@@ -57,6 +57,13 @@ def test_facilitator_lists_ideas_escaped(client, facilitator, ideas):
     assert response.status_code == 200
     assert "One-stop service portal" in body
     assert SCRIPT not in body
+    for url in (
+        edit_url(ideas[0]),
+        reverse("wagtailsnippets_ideas_idea:inspect", args=[ideas[0].pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "ปัญหาคือเอกสารซ้ำซ้อน &lt;script&gt;" in page
+        assert SCRIPT not in page
 
 
 def test_search_finds_a_thai_word_inside_a_run_of_thai(client, facilitator, ideas):
@@ -220,3 +227,15 @@ def test_nobody_adds_or_deletes_ideas_in_the_admin(client, superuser, ideas):
     client.post(bulk_url("delete", ideas[:1]), {})
     assert Idea.objects.filter(pk=ideas[0].pk).exists()
     assert Contact.objects.count() == 0
+
+
+def test_an_event_with_ideas_cannot_be_deleted(
+    client, superuser, ideas, event, event_index
+):
+    client.force_login(superuser)
+    for page in (event, event_index):
+        url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+        response = client.post(url)
+        assert response.status_code == 302
+        assert type(page).objects.filter(pk=page.pk).exists()
+    assert Idea.objects.count() == len(ideas)

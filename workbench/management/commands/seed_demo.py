@@ -188,20 +188,15 @@ class Command(BaseCommand):
             )
             home = root.add_child(instance=HomePage(slug=slug, **HOME))
             self.created.append("home page")
+        # Deleting the welcome page took its Site along; point the default site
+        # at our home page, on the address the demo is served from.
         site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            Site.objects.create(
-                hostname="localhost",
-                port=80,
-                root_page=home,
-                is_default_site=True,
-                site_name=settings.WAGTAIL_SITE_NAME,
-            )
-        elif site.root_page_id != home.pk:
+        if site is None or site.root_page_id != home.pk:
             base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+            site = site or Site(is_default_site=True)
             site.root_page = home
             site.site_name = settings.WAGTAIL_SITE_NAME
-            site.hostname = base.hostname or site.hostname
+            site.hostname = base.hostname or "localhost"
             site.port = base.port or (443 if base.scheme == "https" else 80)
             site.save()
             Site.clear_site_root_paths_cache()
