@@ -5,6 +5,8 @@ from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from ml.text import normalize_text
 
 NOT_SURE = "not-sure"
+# A field people never see; bots that fill every input fill it too.
+HONEYPOT_FIELD = "website"
 
 
 class TextField(forms.CharField):
@@ -87,6 +89,12 @@ class IdeaSubmissionForm(forms.Form):
             "me about this idea only. They are never published."
         ),
         required=False,
+    )
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def __init__(self, *args, event, **kwargs):

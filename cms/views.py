@@ -1,6 +1,7 @@
 """Public views: the submission form on an event page and the private tracking page."""
 
 import hashlib
+import secrets
 import time
 
 from django.conf import settings
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from cms.forms import IdeaSubmissionForm
+from cms import throttles
+from cms.forms import HONEYPOT_FIELD, IdeaSubmissionForm
 from ideas import selectors, services
 
 _SESSION_TOKENS = "recent_tracking_tokens"
@@ -62,9 +64,24 @@ def event_page(request, *, page, context, template):
     form = IdeaSubmissionForm(event=page)
     if request.method == "POST":
         form = IdeaSubmissionForm(request.POST, event=page)
+        if request.POST.get(HONEYPOT_FIELD):
+            # Only bots fill the hidden field: store nothing and answer like a
+            # success, with a link that leads nowhere.
+            fake = reverse("idea_track", kwargs={"token": secrets.token_urlsafe(24)})
+            return redirect(f"{fake}?submitted=1")
         if not page.accepts_submissions:
             # Shown instead of the form; nothing of the POST is stored.
             status = 403
+        elif throttles.submission_refused(request):
+            form.add_error(
+                None,
+                _(
+                    "You have sent several ideas in the last minute. Please wait a "
+                    "minute, then send this one again: what you typed is kept below."
+                ),
+            )
+            context["form"] = form
+            return TemplateResponse(request, template, context, status=429)
         elif form.is_valid():
             data = form.cleaned_data
             try:
@@ -92,6 +109,7 @@ def event_page(request, *, page, context, template):
                 if token:
                     if submission.created:
                         _remember_token(request, submission.idea.pk, token)
+                        throttles.count_submission(request)
                     url = reverse("idea_track", kwargs={"token": token})
                     return redirect(f"{url}?submitted=1")
                 form.add_error(None, _("This idea was received a moment ago."))

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Site
 
@@ -10,6 +11,15 @@ from tests.factories import (
     UserFactory,
 )
 from workbench import roles
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_and_fresh_counts(settings):
+    # The test client speaks plain HTTP; production redirects it to HTTPS
+    # (checked by tests/workbench/test_deploy.py).
+    settings.SECURE_SSL_REDIRECT = False
+    # Throttles and login lockouts count in the cache; each test starts at zero.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

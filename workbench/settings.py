@@ -5,6 +5,7 @@ sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY and DATABASE_URL at least.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "axes",
+    "csp",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,6 +82,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins per account and refuses the account for a while.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "workbench.urls"
@@ -116,6 +128,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Throttles count in the cache: a shared one (Redis) when several workers
+# serve, else each worker would keep its own count.
+_CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+        }
+        if _CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -160,6 +186,22 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "txt", "xlsx", "md"]
 TAGGIT_CASE_INSENSITIVE = True
 
+# Abuse. A whole room sits behind one Wi-Fi address at an event, so the limit
+# per address is generous and the tight one is per browser session.
+IDEAS_SUBMIT_RATE_SESSION = os.environ.get("IDEAS_SUBMIT_RATE_SESSION", "5/m")
+IDEAS_SUBMIT_RATE_IP = os.environ.get("IDEAS_SUBMIT_RATE_IP", "120/m")
+RATELIMIT_IP_META_KEY = "cms.throttles.client_ip"
+# If the cache is down, take the ideas rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "1"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Counts in the cache: the database keeps no log of who tried which account.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_TEMPLATE = "429_login.html"
+
 # The ideas app
 # Bumped whenever the consent wording on the submission form changes, so each
 # stored consent says which text the participant agreed to.
@@ -179,10 +221,43 @@ LOGGING = {
     },
 }
 
-# Production hardening; each switch can be turned off for a TLS-terminating proxy.
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
+# Production hardening: on whenever debug is off, each switchable for a
+# TLS-terminating proxy or a plain-HTTP test server.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000")
 )
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Wagtail's live preview shows the page in a frame of the admin, which DENY
+# would break; SAMEORIGIN still refuses every other site.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = [
+    "security.W019",
+    # Lockout is per account on purpose: a whole office or event room shares one
+    # address, and locking the address would lock them all out.
+    "axes.W006",
+]
+
+# The public pages load nothing but their own files: no inline script, no CDN.
+# The Wagtail admin is left to its own headers.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}

@@ -84,5 +84,9 @@ def test_debug_demo_users_can_log_in_with_printed_passwords(settings, client):
     settings.DEBUG = True
     output = seed()
     assert "demo-facilitator-2565" in output
-    assert client.login(username="facilitator", password="demo-facilitator-2565")
+    response = client.post(
+        "/admin/login/",
+        {"username": "facilitator", "password": "demo-facilitator-2565"},
+    )
+    assert response.status_code == 302
     assert client.get("/admin/snippets/ideas/idea/").status_code == 200

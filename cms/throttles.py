@@ -1,0 +1,60 @@
+"""Limits on how fast ideas may be submitted, per browser session and per address."""
+
+import hashlib
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+
+SESSION_GROUP = "ideas.submit.session"
+IP_GROUP = "ideas.submit.ip"
+
+
+def client_ip(request) -> str:
+    """The visitor's address; behind our proxy, the one it saw (right-most)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+def _session_key(group, request) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    # Hashed so the cache holds nothing that could resume the session.
+    return hashlib.sha256(request.session.session_key.encode()).hexdigest()
+
+
+def submission_refused(request) -> bool:
+    """Count this POST against the address, and say whether to refuse it.
+
+    The session's count is only read here: it grows by successful submissions
+    (see :func:`count_submission`), so a participant correcting a form's errors
+    is never locked out.
+    """
+    by_ip = get_usage(
+        request,
+        group=IP_GROUP,
+        key="ip",
+        rate=settings.IDEAS_SUBMIT_RATE_IP,
+        increment=True,
+    )
+    if by_ip is not None and by_ip["should_limit"]:
+        return True
+    by_session = get_usage(
+        request,
+        group=SESSION_GROUP,
+        key=_session_key,
+        rate=settings.IDEAS_SUBMIT_RATE_SESSION,
+    )
+    return by_session is not None and by_session["count"] >= by_session["limit"]
+
+
+def count_submission(request) -> None:
+    get_usage(
+        request,
+        group=SESSION_GROUP,
+        key=_session_key,
+        rate=settings.IDEAS_SUBMIT_RATE_SESSION,
+        increment=True,
+    )
