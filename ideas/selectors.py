@@ -49,6 +49,22 @@ def ideas_exist_under(*, page_path: str) -> bool:
     return Idea.objects.filter(event__path__startswith=page_path).exists()
 
 
+PUBLIC_STATUSES = (Idea.Status.ACCEPTED, Idea.Status.SHORTLISTED)
+
+
+def ideas_public(*, event) -> QuerySet[Idea]:
+    """The event's ideas anyone may read: those a facilitator has accepted.
+
+    Submitted ideas wait for moderation and rejected ones (spam, abuse,
+    off-topic) stay private; neither appears on public pages or open data.
+    """
+    return (
+        Idea.objects.filter(event=event, status__in=PUBLIC_STATUSES)
+        .select_related("theme")
+        .order_by("number")
+    )
+
+
 def idea_list_for_admin() -> QuerySet[Idea]:
     """Ideas as facilitators list them, with what each row shows fetched at once."""
     return Idea.objects.select_related("event", "theme").order_by("-created_at", "-pk")
