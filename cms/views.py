@@ -68,7 +68,7 @@ def event_page(request, *, page, context, template):
             # Only bots fill the hidden field: store nothing and answer like a
             # success, with a link that leads nowhere.
             fake = reverse("idea_track", kwargs={"token": secrets.token_urlsafe(24)})
-            return redirect(f"{fake}?submitted=1")
+            return redirect(f"{fake}?submitted=1#main")
         if not page.accepts_submissions:
             # Shown instead of the form; nothing of the POST is stored.
             status = 403
@@ -111,7 +111,8 @@ def event_page(request, *, page, context, template):
                         _remember_token(request, submission.idea.pk, token)
                         throttles.count_submission(request)
                     url = reverse("idea_track", kwargs={"token": token})
-                    return redirect(f"{url}?submitted=1")
+                    # Our own fragment, or the browser would carry the form's over.
+                    return redirect(f"{url}?submitted=1#main")
                 form.add_error(None, _("This idea was received a moment ago."))
         if form.errors:
             status = 400

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Site
@@ -13,11 +14,18 @@ from tests.factories import (
 from workbench import roles
 
 
-@pytest.fixture(autouse=True)
-def _plain_http_and_fresh_counts(settings):
-    # The test client speaks plain HTTP; production redirects it to HTTPS
-    # (checked by tests/workbench/test_deploy.py).
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    # The test client and the live server speak plain HTTP; production
+    # redirects to HTTPS (checked by tests/workbench/test_deploy.py). Set for
+    # the session, before the live server loads its middleware.
     settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
     # Throttles and login lockouts count in the cache; each test starts at zero.
     cache.clear()
 
