@@ -38,7 +38,9 @@ def browser():
     # calls of the test itself are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -55,7 +57,9 @@ def home(transactional_db, settings):
     Browser tests run in real transactions, and the flush after each can take
     the rows Wagtail's migrations made (locale, root page, site) with it.
     """
-    locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    locale, _created = Locale.objects.get_or_create(
+        language_code=settings.LANGUAGE_CODE
+    )
     root = Page.get_first_root_node() or Page.add_root(
         instance=Page(title="Root", slug="root", locale=locale)
     )
@@ -98,7 +102,8 @@ def axe_violations():
         page.evaluate(source)
         result = page.evaluate(
             """async () => (await axe.run(document, {
-                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+                runOnly: {type: 'tag',
+                          values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
             })).violations.map(v => ({
                 id: v.id, impact: v.impact,
                 nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)

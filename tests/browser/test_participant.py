@@ -78,4 +78,3 @@ def test_public_pages_have_no_accessibility_violations(
     phone.get_by_role("button", name="ส่งไอเดีย").click()
     phone.wait_for_url(re.compile(r"/track/"))
     assert axe_violations(phone) == [], "tracking"
-
