@@ -154,6 +154,12 @@ class Idea(models.Model):
     # double click into one idea without keeping anything that identifies a person.
     submitter_key = models.CharField(max_length=64, blank=True, editable=False)
     fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
+    # The row's id in the file an idea was imported from (a form's response id,
+    # the number in an earlier export), so importing the file again updates the
+    # idea instead of adding a copy. Empty for ideas submitted on the site.
+    external_id = models.CharField(
+        _("imported id"), max_length=100, blank=True, default="", editable=False
+    )
     created_at = models.DateTimeField(
         _("submitted at"), auto_now_add=True, db_index=True
     )
@@ -166,7 +172,12 @@ class Idea(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "number"], name="unique_idea_number"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_idea_external_id",
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,12 @@
 """Reads of ideas that cross relations or depend on who is asking."""
 
+import functools
 import hashlib
+import operator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from ideas.models import Idea, IdeaDecision, Theme
 
@@ -121,3 +123,28 @@ def idea_history(*, idea: Idea, with_actors: bool = False) -> list[HistoryEntry]
         )
         for decision in decisions.all()
     ]
+
+
+def ideas_public_search(*, words: list[str], limit: int = 50) -> list[Idea]:
+    """Public ideas of every event containing all ``words``, title matches first.
+
+    Matching is by substring, so a Thai word is found inside a longer run of
+    Thai text (which has no spaces to split it on).
+    """
+    if not words:
+        return []
+    fields = ("title", "problem", "solution", "benefit", "agencies", "team_name")
+    query = Q()
+    for word in words:
+        query &= functools.reduce(
+            operator.or_, (Q(**{f"{field}__icontains": word}) for field in fields)
+        )
+    in_title = functools.reduce(
+        operator.and_, (Q(title__icontains=word) for word in words)
+    )
+    return list(
+        Idea.objects.filter(query, status__in=PUBLIC_STATUSES)
+        .select_related("event", "theme")
+        .annotate(in_title=Case(When(in_title, then=Value(1)), default=Value(0)))
+        .order_by("-in_title", "-created_at")[:limit]
+    )

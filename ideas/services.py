@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from ideas import selectors
+from ideas import importing, selectors
+from ideas.importing import CleanRow, ImportRow, RowError
 from ideas.models import Contact, Idea, IdeaDecision, Theme
 from ml.text import detect_language, normalize_text
 
@@ -40,6 +41,39 @@ class Submission:
 def _fingerprint(*parts: str) -> str:
     joined = "\x1f".join(part.casefold() for part in parts)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def _idea_text(
+    *,
+    title: str,
+    problem: str,
+    solution: str,
+    benefit: str,
+    agencies: str,
+    team_name: str,
+) -> dict[str, str]:
+    return {
+        "title": normalize_text(title, multiline=False),
+        "problem": normalize_text(problem),
+        "solution": normalize_text(solution),
+        "benefit": normalize_text(benefit),
+        "agencies": normalize_text(agencies),
+        "team_name": normalize_text(team_name, multiline=False),
+    }
+
+
+def _idea_language(text: dict[str, str]) -> str:
+    return detect_language(
+        text["title"], text["problem"], text["solution"], text["benefit"]
+    )
+
+
+def _lock_numbers(event) -> int:
+    """Lock the event's numbering; return the last number it gave out."""
+    # Numbers are per event and cited in reports: take the event's row lock
+    # so two submissions cannot draw the same one (SQLite serialises anyway).
+    Page.objects.select_for_update().filter(pk=event.pk).first()
+    return Idea.objects.filter(event=event).aggregate(n=Max("number"))["n"] or 0
 
 
 def idea_submit(
@@ -76,14 +110,14 @@ def idea_submit(
     if theme is not None and theme.event_id != event.pk:
         raise ValidationError({"theme": _("Choose one of this event's themes.")})
 
-    text = {
-        "title": normalize_text(title, multiline=False),
-        "problem": normalize_text(problem),
-        "solution": normalize_text(solution),
-        "benefit": normalize_text(benefit),
-        "agencies": normalize_text(agencies),
-        "team_name": normalize_text(team_name, multiline=False),
-    }
+    text = _idea_text(
+        title=title,
+        problem=problem,
+        solution=solution,
+        benefit=benefit,
+        agencies=agencies,
+        team_name=team_name,
+    )
     contact = {
         "name": normalize_text(contact_name, multiline=False),
         "email": normalize_text(contact_email, multiline=False),
@@ -101,9 +135,7 @@ def idea_submit(
     fingerprint = _fingerprint(*text.values(), theme.code if theme else "")
 
     with transaction.atomic():
-        # Numbers are per event and cited in reports: take the event's row lock
-        # so two submissions cannot draw the same one (SQLite serialises anyway).
-        Page.objects.select_for_update().filter(pk=event.pk).first()
+        last = _lock_numbers(event)
         if submitter_key:
             repeat = selectors.idea_recent_duplicate(
                 event_id=event.pk,
@@ -116,13 +148,10 @@ def idea_submit(
                 return Submission(idea=repeat, tracking_token=None, created=False)
 
         token = secrets.token_urlsafe(24)
-        last = Idea.objects.filter(event=event).aggregate(n=Max("number"))["n"] or 0
         idea = Idea(
             event=event,
             number=last + 1,
-            language=detect_language(
-                text["title"], text["problem"], text["solution"], text["benefit"]
-            ),
+            language=_idea_language(text),
             theme=theme,
             theme_source=(
                 Idea.ThemeSource.PARTICIPANT if theme else Idea.ThemeSource.NONE
@@ -266,3 +295,236 @@ def idea_moderate(
         current = idea_set_theme(idea=current, theme=theme, actor=actor)
         current.tags.set(clean_tags(tags))
     return current
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did, or on a dry run would do, counted in rows.
+
+    ``skipped`` counts rows that changed nothing: already imported as they
+    are, or invalid and left out with ``skip_invalid``. When the import is
+    refused (any invalid row without ``skip_invalid``) every row is skipped.
+    """
+
+    created: int
+    updated: int
+    skipped: int
+    errors: list[RowError]
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "errors": [error.as_dict() for error in self.errors],
+        }
+
+
+# Model field → import field, to name the user's column in an error.
+_IMPORT_FIELD = {"team_name": "team", "external_id": "id"}
+# Checking the unique constraints costs a query each per row, which a file of
+# 50,000 rows feels; the import keeps them by construction (numbers drawn
+# under the event's lock, ids matched before anything is created) and the
+# database still enforces them.
+_IMPORT_CLEAN = {"validate_unique": False, "validate_constraints": False}
+
+
+def ideas_import(
+    *,
+    event,
+    rows: Iterable[ImportRow],
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Create or update an event's ideas from the rows of an imported file.
+
+    Every row is validated as the submission form validates a participant's
+    idea (see ``ideas.importing.clean_rows``). A row matches an idea imported
+    before by its id column, else by its content, so importing a file again
+    creates no copies; a matched idea gets the row's text, tags and, unless a
+    facilitator or the model placed it, theme. New ideas are numbered like
+    submitted ones, their language is detected, and they carry no contact
+    (imports never bring personal data) and a tracking token nobody holds.
+    Statuses are not imported: ideas arrive submitted, to be moderated.
+
+    Parameters
+    ----------
+    event : EventPage
+        Ideas go to this event, open for submissions or not.
+    rows : iterable of ImportRow
+        As ``ideas.importing.read_file`` returns them.
+    skip_invalid : bool, default=False
+        Import the valid rows and report the others; by default any invalid
+        row means nothing is imported.
+    dry_run : bool, default=False
+        Do everything, then roll it back: the result tells what would happen.
+    """
+    rows = list(rows)
+    columns = rows[0].columns if rows else {}
+    clean, errors = importing.clean_rows(rows, themes=Theme.objects.filter(event=event))
+    if errors and not skip_invalid:
+        return ImportResult(created=0, updated=0, skipped=len(rows), errors=errors)
+
+    created = updated = 0
+    skipped = len(rows) - len(clean)
+    with transaction.atomic():
+        last = _lock_numbers(event)
+        existing = Idea.objects.filter(event=event)
+        by_id = dict(existing.exclude(external_id="").values_list("external_id", "pk"))
+        by_content: dict[str, tuple[int, str]] = {}
+        for pk, fingerprint, external_id in existing.order_by("number").values_list(
+            "pk", "fingerprint", "external_id"
+        ):
+            by_content.setdefault(fingerprint, (pk, external_id))
+
+        for row in clean:
+            text = _idea_text(
+                title=row.title,
+                problem=row.problem,
+                solution=row.solution,
+                benefit=row.benefit,
+                agencies=row.agencies,
+                team_name=row.team_name,
+            )
+            fingerprint = _fingerprint(
+                *text.values(), row.theme.code if row.theme else ""
+            )
+            match = by_id.get(row.external_id) if row.external_id else None
+            if match is None and fingerprint in by_content:
+                pk, external_id = by_content[fingerprint]
+                # An idea that has an id of its own is another row's.
+                if not (row.external_id and external_id):
+                    match = pk
+            try:
+                # A savepoint per row, so a row the database refuses can be
+                # left out without losing the others.
+                with transaction.atomic():
+                    if match is None:
+                        idea = _import_create(
+                            event=event,
+                            row=row,
+                            text=text,
+                            fingerprint=fingerprint,
+                            number=last + 1,
+                        )
+                        last += 1
+                        created += 1
+                    else:
+                        idea, changed = _import_update(
+                            pk=match, row=row, text=text, fingerprint=fingerprint
+                        )
+                        if changed:
+                            updated += 1
+                        else:
+                            skipped += 1
+            except ValidationError as error:
+                errors.extend(_import_errors(error, row=row.row, columns=columns))
+                skipped += 1
+                continue
+            except IntegrityError:
+                errors.append(
+                    RowError(
+                        row=row.row,
+                        column="",
+                        message=_("The row clashes with an idea already stored."),
+                    )
+                )
+                skipped += 1
+                continue
+            if idea.external_id:
+                by_id[idea.external_id] = idea.pk
+            by_content.setdefault(fingerprint, (idea.pk, idea.external_id))
+
+        if errors and not skip_invalid:
+            transaction.set_rollback(True)
+            return ImportResult(created=0, updated=0, skipped=len(rows), errors=errors)
+        if dry_run:
+            transaction.set_rollback(True)
+    if not dry_run:
+        logger.info(
+            "ideas imported: event=%s created=%s updated=%s skipped=%s",
+            event.pk,
+            created,
+            updated,
+            skipped,
+        )
+    return ImportResult(
+        created=created, updated=updated, skipped=skipped, errors=errors
+    )
+
+
+def _import_create(
+    *, event, row: CleanRow, text: dict[str, str], fingerprint: str, number: int
+) -> Idea:
+    idea = Idea(
+        event=event,
+        number=number,
+        language=_idea_language(text),
+        theme=row.theme,
+        theme_source=(
+            Idea.ThemeSource.PARTICIPANT if row.theme else Idea.ThemeSource.NONE
+        ),
+        # Every idea has a tracking link; an imported one's is never shown,
+        # since nobody is there to receive it.
+        tracking_token_hash=selectors.tracking_token_hash(secrets.token_urlsafe(24)),
+        fingerprint=fingerprint,
+        external_id=row.external_id,
+        **text,
+    )
+    idea.full_clean(**_IMPORT_CLEAN)
+    idea.save()
+    tags = clean_tags(row.tags)
+    if tags:
+        idea.tags.add(*tags)
+    if row.submitted_at:
+        # created_at is set on insert; the file knows when the idea was sent.
+        Idea.objects.filter(pk=idea.pk).update(created_at=row.submitted_at)
+    return idea
+
+
+def _import_update(
+    *, pk: int, row: CleanRow, text: dict[str, str], fingerprint: str
+) -> tuple[Idea, bool]:
+    idea = Idea.objects.select_related("theme").get(pk=pk)
+    changed = [name for name, value in text.items() if getattr(idea, name) != value]
+    for name in changed:
+        setattr(idea, name, text[name])
+    if changed:
+        idea.language = _idea_language(text)
+        changed.append("language")
+    # A facilitator's or the model's placement outranks the file's.
+    if (
+        row.theme is not None
+        and idea.theme_id != row.theme.pk
+        and idea.theme_source in (Idea.ThemeSource.NONE, Idea.ThemeSource.PARTICIPANT)
+    ):
+        idea.theme = row.theme
+        idea.theme_source = Idea.ThemeSource.PARTICIPANT
+        changed += ["theme", "theme_source"]
+    if row.external_id and idea.external_id != row.external_id:
+        idea.external_id = row.external_id
+        changed.append("external_id")
+    if changed:
+        idea.fingerprint = fingerprint
+        idea.full_clean(**_IMPORT_CLEAN)
+        idea.save(update_fields=[*changed, "fingerprint", "updated_at"])
+    tags = clean_tags(row.tags)
+    have = {tag.casefold() for tag in idea.tags.names()}
+    new_tags = [tag for tag in tags if tag.casefold() not in have]
+    if new_tags:
+        idea.tags.add(*new_tags)
+    return idea, bool(changed or new_tags)
+
+
+def _import_errors(
+    error: ValidationError, *, row: int, columns: dict[str, str]
+) -> list[RowError]:
+    if not hasattr(error, "error_dict"):
+        return [RowError(row=row, column="", message=message) for message in error]
+    found = []
+    for name, messages in error.message_dict.items():
+        column = columns.get(_IMPORT_FIELD.get(name, name), "")
+        found.extend(
+            RowError(row=row, column=column, message=message) for message in messages
+        )
+    return found

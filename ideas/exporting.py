@@ -1,0 +1,154 @@
+"""An event's public ideas as open data: CSV, XLSX and JSON.
+
+The columns are the same in every format and documented in
+docs/import-export.md; they are chosen from the idea, never from its Contact,
+and never include tokens or fingerprints. An export imports back
+(``import_ideas``): ``number`` is read as the id and ``theme_code`` as the
+theme.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.utils import timezone
+
+from ideas import selectors
+from ideas.models import Idea
+
+__all__ = ["COLUMNS", "FORMATS", "export_ideas", "idea_record"]
+
+COLUMNS = (
+    "number",
+    "title",
+    "problem",
+    "solution",
+    "benefit",
+    "agencies",
+    "team",
+    "theme_code",
+    "theme_name_th",
+    "theme_name_en",
+    "status",
+    "language",
+    "tags",
+    "submitted_at",
+)
+FORMATS = ("csv", "xlsx", "json")
+
+# A spreadsheet runs a cell that starts with one of these as a formula, which
+# an idea's text must never become (OWASP "CSV injection"). Tab and carriage
+# return open the same door in some spreadsheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TAG_SEPARATOR = "; "
+
+
+def idea_record(idea: Idea) -> dict[str, Any]:
+    """One idea as an export row, keyed by COLUMNS; tags as a list."""
+    theme = idea.theme
+    return {
+        "number": idea.number,
+        "title": idea.title,
+        "problem": idea.problem,
+        "solution": idea.solution,
+        "benefit": idea.benefit,
+        "agencies": idea.agencies,
+        "team": idea.team_name,
+        "theme_code": theme.code if theme else "",
+        "theme_name_th": theme.name_th if theme else "",
+        "theme_name_en": theme.name_en if theme else "",
+        "status": idea.status,
+        "language": idea.language,
+        # Sorted, so two exports of the same ideas are the same file.
+        "tags": sorted(tag.name for tag in idea.tags.all()),
+        "submitted_at": timezone.localtime(idea.created_at).isoformat(),
+    }
+
+
+def export_ideas(*, event, format: str, stream: IO) -> int:
+    """Write an event's public ideas to ``stream``; return how many.
+
+    Parameters
+    ----------
+    event : EventPage
+    format : {"csv", "xlsx", "json"}
+    stream : file object
+        Text (opened with ``newline=""`` for CSV) for csv and json, binary for
+        xlsx. CSV starts with a byte-order mark, so Excel reads it as UTF-8.
+    """
+    ideas = selectors.ideas_public(event=event).prefetch_related("tags")
+    records = [idea_record(idea) for idea in ideas]
+    if format == "csv":
+        _write_csv(records, stream)
+    elif format == "xlsx":
+        _write_xlsx(records, stream)
+    elif format == "json":
+        _write_json(event, records, stream)
+    else:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    return len(records)
+
+
+def _spreadsheet_cells(record: dict[str, Any]) -> Iterator[Any]:
+    for column in COLUMNS:
+        value = record[column]
+        if column == "tags":
+            value = _TAG_SEPARATOR.join(value)
+        yield value
+
+
+def _guarded(value: Any) -> Any:
+    # CSV has no cell types: a leading quote makes a spreadsheet show the
+    # text, and the importer takes it off again.
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _write_csv(records: Iterable[dict[str, Any]], stream: IO[str]) -> None:
+    stream.write("\ufeff")
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for record in records:
+        writer.writerow([_guarded(value) for value in _spreadsheet_cells(record)])
+
+
+def _write_xlsx(records: Iterable[dict[str, Any]], stream: IO[bytes]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("ideas")
+    sheet.append(list(COLUMNS))
+    for record in records:
+        row = []
+        for value in _spreadsheet_cells(record):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                # openpyxl would store a string starting with "=" as a formula.
+                # Typed as text, with Excel's own quote prefix so that editing
+                # the cell keeps it text, the value stays exactly as written.
+                cell.data_type = "s"
+                if value.startswith(_FORMULA_STARTS):
+                    cell.quotePrefix = True
+            row.append(cell)
+        sheet.append(row)
+    workbook.save(stream)
+
+
+def _write_json(event, records: list[dict[str, Any]], stream: IO[str]) -> None:
+    document = {
+        "event": {
+            "slug": event.slug,
+            "title": event.title,
+            "english_title": event.english_title,
+            "start_date": event.start_date.isoformat(),
+        },
+        "columns": list(COLUMNS),
+        "ideas": records,
+    }
+    json.dump(document, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
