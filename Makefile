@@ -25,10 +25,15 @@ migrate: install
 demo: export DJANGO_DEBUG ?= true
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+	@# The background worker (large imports, clustering) lives as long as the server.
+	$(BIN)/python manage.py db_worker --backend background & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 serve: export DJANGO_DEBUG ?= true
 serve: migrate
+	$(BIN)/python manage.py db_worker --backend background & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -100,6 +101,7 @@ class IdeaSubmissionForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        self.retention_days = settings.IDEAS_CONTACT_RETENTION_DAYS
         self.themes = {theme.code: theme for theme in event.themes.all()}
         self.fields["theme"].choices = [
             *((code, theme.name) for code, theme in self.themes.items()),

@@ -4,9 +4,12 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from cms.blocks import FrameworkDocumentBlock
 
 
 class BilingualMixin:
@@ -31,7 +34,7 @@ class HomePage(BilingualMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.EventIndexPage"]
+    subpage_types = ["cms.EventIndexPage", "cms.FrameworkIndexPage"]
     max_count = 1
 
     class Meta:
@@ -90,8 +93,11 @@ class EventIndexPage(BilingualMixin, Page):
         return context
 
 
-class EventPage(BilingualMixin, Page):
-    """An event where participants submit ideas; its themes are edited inline."""
+class EventPage(RoutablePageMixin, BilingualMixin, Page):
+    """An event where participants submit ideas; its themes are edited inline.
+
+    Its ``ideas/`` route is the public idea tracker.
+    """
 
     english_title = models.CharField(_("title in English"), max_length=255, blank=True)
     start_date = models.DateField(_("date"))
@@ -177,7 +183,8 @@ class EventPage(BilingualMixin, Page):
             or timezone.now() < self.submissions_close_at
         )
 
-    def serve(self, request, *args, **kwargs):
+    @path("")
+    def index_route(self, request, *args, **kwargs):
         # The submission form is handled by a plain view function so the page
         # model stays a description of content; imported here because the view
         # needs this module.
@@ -190,7 +197,91 @@ class EventPage(BilingualMixin, Page):
             template=self.get_template(request, *args, **kwargs),
         )
 
+    @path("ideas/", name="ideas")
+    def ideas_route(self, request):
+        from cms.views import event_ideas
+
+        return event_ideas(request, page=self)
+
+    @property
+    def ideas_url(self) -> str:
+        return (self.url or "") + self.reverse_subpage("ideas")
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["themes"] = list(self.themes.all())
         return context
+
+
+class FrameworkIndexPage(BilingualMixin, Page):
+    """The strategy section: the framework documents under it share one workflow.
+
+    Policy writers may add and edit pages here and approvers publish them
+    (see workbench.roles); the approval workflow is assigned to this page.
+    """
+
+    english_title = models.CharField(_("title in English"), max_length=255, blank=True)
+    intro = RichTextField(_("introduction"), blank=True)
+    english_intro = RichTextField(_("introduction in English"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("english_title"),
+        FieldPanel("intro"),
+        FieldPanel("english_intro"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.FrameworkPage"]
+
+    class Meta:
+        verbose_name = _("strategy section")
+
+    @property
+    def display_title(self) -> str:
+        return self.in_language(self.title, self.english_title)
+
+    @property
+    def display_intro(self) -> str:
+        return self.in_language(self.intro, self.english_intro)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["documents"] = (
+            FrameworkPage.objects.live().public().child_of(self).order_by("title")
+        )
+        return context
+
+
+class FrameworkPage(BilingualMixin, Page):
+    """A strategy framework's document: sections, text and embedded measures.
+
+    The measures are shown as they stand in the framework; revisions, compare,
+    preview and the review workflow come from Wagtail.
+    """
+
+    english_title = models.CharField(_("title in English"), max_length=255, blank=True)
+    framework = models.ForeignKey(
+        "strategy.Framework",
+        verbose_name=_("framework"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text=_("The framework this document presents."),
+    )
+    body = StreamField(FrameworkDocumentBlock(), verbose_name=_("document"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("english_title"),
+        FieldPanel("framework"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["cms.FrameworkIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("framework document")
+
+    @property
+    def display_title(self) -> str:
+        return self.in_language(self.title, self.english_title)

@@ -5,7 +5,7 @@ import hashlib
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
-SESSION_GROUP = "ideas.submit.session"
+SESSION_GROUP = "ideas.submit.browser"
 IP_GROUP = "ideas.submit.ip"
 
 
@@ -18,11 +18,19 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
 
-def _session_key(group, request) -> str:
-    if not request.session.session_key:
-        request.session.save()
-    # Hashed so the cache holds nothing that could resume the session.
-    return hashlib.sha256(request.session.session_key.encode()).hexdigest()
+def browser_key(request) -> str:
+    """A stable, anonymous key for this browser: a hash of its CSRF cookie.
+
+    Every accepted POST carries that cookie, so participants need no database
+    session (a write per visitor) to be told apart. Without one (a client that
+    skips CSRF), the address stands in.
+    """
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME) or client_ip(request)
+    return hashlib.sha256(f"browser:{secret}".encode()).hexdigest()
+
+
+def _browser_key(group, request) -> str:
+    return browser_key(request)
 
 
 def submission_refused(request) -> bool:
@@ -44,7 +52,7 @@ def submission_refused(request) -> bool:
     by_session = get_usage(
         request,
         group=SESSION_GROUP,
-        key=_session_key,
+        key=_browser_key,
         rate=settings.IDEAS_SUBMIT_RATE_SESSION,
     )
     return by_session is not None and by_session["count"] >= by_session["limit"]
@@ -54,7 +62,7 @@ def count_submission(request) -> None:
     get_usage(
         request,
         group=SESSION_GROUP,
-        key=_session_key,
+        key=_browser_key,
         rate=settings.IDEAS_SUBMIT_RATE_SESSION,
         increment=True,
     )

@@ -1,8 +1,6 @@
-"""Public views: the submission form on an event page and the private tracking page."""
+"""Public views: event pages (form, idea tracker) and the private tracking page."""
 
-import hashlib
 import secrets
-import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,38 +14,39 @@ from django.utils.translation import gettext as _
 from cms import throttles
 from cms.forms import HONEYPOT_FIELD, IdeaSubmissionForm
 from ideas import selectors, services
+from strategy import selectors as strategy_selectors
 
-_SESSION_TOKENS = "recent_tracking_tokens"
-
-
-def _submitter_key(request) -> str:
-    if not request.session.session_key:
-        request.session.save()
-    return hashlib.sha256(
-        f"submitter:{request.session.session_key}".encode()
-    ).hexdigest()
+_RECENT_COOKIE = "recent_submission"
+_RECENT_SALT = "cms.views.recent_submission"
 
 
-def _remember_token(request, idea_pk: int, token: str) -> None:
-    """Keep a new idea's token in the session just long enough to answer a double click.
+def _remember_token(response, idea_pk: int, token: str) -> None:
+    """Keep a new idea's token in the browser long enough to answer a double click.
 
-    Only its hash is stored with the idea; the plain token lives here for the
-    double-submit window and is then dropped.
+    Only its hash is stored with the idea. A signed cookie that expires with
+    the double-submit window spares a database session, and its write, per
+    participant.
     """
-    now = time.time()
-    window = settings.IDEAS_DOUBLE_SUBMIT_SECONDS
-    recent = {
-        pk: entry
-        for pk, entry in request.session.get(_SESSION_TOKENS, {}).items()
-        if now - entry[1] <= window
-    }
-    recent[str(idea_pk)] = [token, now]
-    request.session[_SESSION_TOKENS] = recent
+    response.set_signed_cookie(
+        _RECENT_COOKIE,
+        f"{idea_pk}:{token}",
+        salt=_RECENT_SALT,
+        max_age=settings.IDEAS_DOUBLE_SUBMIT_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 def _remembered_token(request, idea_pk: int) -> str | None:
-    entry = request.session.get(_SESSION_TOKENS, {}).get(str(idea_pk))
-    return entry[0] if entry else None
+    value = request.get_signed_cookie(
+        _RECENT_COOKIE,
+        default="",
+        salt=_RECENT_SALT,
+        max_age=settings.IDEAS_DOUBLE_SUBMIT_SECONDS,
+    )
+    pk, _sep, token = value.partition(":")
+    return token if token and pk == str(idea_pk) else None
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -61,8 +60,9 @@ def _add_service_errors(form, error: ValidationError) -> None:
 def event_page(request, *, page, context, template):
     """Show an event; on POST, take an idea and send its author to its tracking page."""
     status = 200
-    form = IdeaSubmissionForm(event=page)
-    if request.method == "POST":
+    if request.method != "POST":
+        form = IdeaSubmissionForm(event=page)
+    else:
         form = IdeaSubmissionForm(request.POST, event=page)
         if request.POST.get(HONEYPOT_FIELD):
             # Only bots fill the hidden field: store nothing and answer like a
@@ -98,7 +98,7 @@ def event_page(request, *, page, context, template):
                     contact_email=data["contact_email"],
                     contact_phone=data["contact_phone"],
                     consent=data["consent"],
-                    submitter_key=_submitter_key(request),
+                    submitter_key=throttles.browser_key(request),
                 )
             except ValidationError as error:
                 _add_service_errors(form, error)
@@ -107,12 +107,13 @@ def event_page(request, *, page, context, template):
                     request, submission.idea.pk
                 )
                 if token:
-                    if submission.created:
-                        _remember_token(request, submission.idea.pk, token)
-                        throttles.count_submission(request)
                     url = reverse("idea_track", kwargs={"token": token})
                     # Our own fragment, or the browser would carry the form's over.
-                    return redirect(f"{url}?submitted=1#main")
+                    response = redirect(f"{url}?submitted=1#main")
+                    if submission.created:
+                        _remember_token(response, submission.idea.pk, token)
+                        throttles.count_submission(request)
+                    return response
                 form.add_error(None, _("This idea was received a moment ago."))
         if form.errors:
             status = 400
@@ -125,12 +126,17 @@ def idea_track(request, token: str):
     idea = selectors.idea_get_by_tracking_token(token=token)
     if idea is None:
         raise Http404
+    measures = strategy_selectors.idea_measures(idea=idea)
     response = render(
         request,
         "cms/idea_track.html",
         {
             "idea": idea,
             "history": selectors.idea_history(idea=idea),
+            # Drafts are the office's until approved: their measures are only
+            # counted, not named.
+            "measures": [m for m in measures if m.adopted],
+            "draft_measure_count": sum(1 for m in measures if not m.adopted),
             "just_submitted": request.GET.get("submitted") == "1",
             "tracking_url": request.build_absolute_uri(request.path),
         },
@@ -141,3 +147,23 @@ def idea_track(request, token: str):
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def event_ideas(request, *, page):
+    """The event's public idea tracker: accepted ideas and what became of them.
+
+    Only ideas_public() ideas, never a contact. An idea shows as adopted when a
+    measure of an approved or published framework cites it (any framework,
+    whichever events it draws on).
+    """
+    ideas = list(selectors.ideas_public(event=page))
+    adoptions = strategy_selectors.ideas_adoptions(ideas=ideas)
+    return TemplateResponse(
+        request,
+        "cms/event_ideas.html",
+        {
+            "page": page,
+            "self": page,
+            "rows": [(idea, adoptions.get(idea.pk, [])) for idea in ideas],
+        },
+    )

@@ -1,14 +1,17 @@
 """Admin screens for ideas and their contacts (Wagtail viewsets, not Django's admin)."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from ideas import selectors, services
+from ideas.dates import format_date
 from ideas.models import Contact, Idea, Theme
 
 CONTACT_PERMISSION = "ideas.view_contact"
@@ -100,6 +103,24 @@ class IdeaEditView(EditView):
         )
 
 
+class IdeaIndexView(IndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("ideas.change_idea"):
+            buttons += [
+                HeaderButton(
+                    _("Import"), url=reverse("ideas_import"), icon_name="upload"
+                ),
+                HeaderButton(
+                    _("Download open data"),
+                    url=reverse("ideas_export"),
+                    icon_name="download",
+                ),
+            ]
+        return buttons
+
+
 class IdeaViewSet(SnippetViewSet):
     model = Idea
     icon = "pick"
@@ -107,6 +128,7 @@ class IdeaViewSet(SnippetViewSet):
     menu_order = 200
     add_to_admin_menu = True
     edit_view_class = IdeaEditView
+    index_view_class = IdeaIndexView
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -138,7 +160,13 @@ class IdeaViewSet(SnippetViewSet):
             sort_key="status",
         ),
         Column("language", label=_("language"), accessor="get_language_display"),
-        DateColumn("created_at", label=_("submitted at"), sort_key="created_at"),
+        # A date in the reader's era (11 มิ.ย. 2565), not Wagtail's "4 years ago".
+        Column(
+            "created_at",
+            label=_("submitted at"),
+            sort_key="created_at",
+            accessor=lambda idea: format_date(idea.created_at, with_time=True),
+        ),
     ]
     list_filter = ["event", "status", "theme", "language"]
     list_per_page = 50

@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from cms import admin_views
 from cms.bulk_actions import BULK_ACTIONS
 from cms.viewsets import ContactViewSet, IdeaPermissionPolicy, IdeaViewSet
 from ideas import selectors
@@ -31,3 +34,37 @@ def keep_events_that_have_ideas(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("register_admin_urls")
+def idea_file_urls():
+    return [
+        path("ideas/import/", admin_views.import_ideas, name="ideas_import"),
+        path(
+            "ideas/import/<str:result_id>/",
+            admin_views.import_status,
+            name="ideas_import_status",
+        ),
+        path("ideas/export/", admin_views.export_ideas, name="ideas_export"),
+        path("personal-data/", admin_views.personal_data, name="personal_data"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_settings_menu_item")
+def personal_data_menu_item():
+    return PermissionMenuItem(
+        _("Personal data requests"),
+        reverse("personal_data"),
+        icon_name="user",
+        order=900,
+        permission=admin_views.ERASE_CONTACTS,
+    )

@@ -37,7 +37,32 @@ COLUMNS = (
     "tags",
     "submitted_at",
 )
-FORMATS = ("csv", "xlsx", "json")
+# The open-data formats, which import back; then the layouts for other tools
+# and the record of decisions.
+DATA_FORMATS = ("csv", "xlsx", "json")
+FORMATS = (*DATA_FORMATS, "polis", "provenance")
+# Pol.is's comments.csv, which Talk to the City and Jigsaw's Sensemaker read.
+POLIS_COLUMNS = (
+    "timestamp",
+    "datetime",
+    "comment-id",
+    "author-id",
+    "agrees",
+    "disagrees",
+    "moderated",
+    "comment-body",
+)
+PROVENANCE_COLUMNS = (
+    "number",
+    "title",
+    "field",
+    "from",
+    "to",
+    "source",
+    "decided_by",
+    "decided_at",
+    "reason",
+)
 
 # A spreadsheet runs a cell that starts with one of these as a formula, which
 # an idea's text must never become (OWASP "CSV injection"). Tab and carriage
@@ -80,8 +105,12 @@ def export_ideas(*, event, format: str, stream: IO) -> int:
         xlsx. CSV starts with a byte-order mark, so Excel reads it as UTF-8.
     """
     ideas = selectors.ideas_public(event=event).prefetch_related("tags")
+    if format == "provenance":
+        return _write_provenance(ideas, stream)
     records = [idea_record(idea) for idea in ideas]
-    if format == "csv":
+    if format == "polis":
+        _write_polis(ideas, stream)
+    elif format == "csv":
         _write_csv(records, stream)
     elif format == "xlsx":
         _write_xlsx(records, stream)
@@ -152,3 +181,82 @@ def _write_json(event, records: list[dict[str, Any]], stream: IO[str]) -> None:
     }
     json.dump(document, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
+
+
+def _write_polis(ideas: Iterable[Idea], stream: IO[str]) -> None:
+    """Pol.is comments.csv: one comment per idea, all moderated in.
+
+    Ideas carry no author identity, so each gets its own anonymous author id;
+    there are no votes. The body is the title, the problem and the solution,
+    which is what sensemaking tools cluster and summarise.
+    """
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(POLIS_COLUMNS)
+    for author, idea in enumerate(ideas):
+        submitted = timezone.localtime(idea.created_at)
+        body = "\n".join(
+            part for part in (idea.title, idea.problem, idea.solution) if part
+        )
+        writer.writerow(
+            [
+                int(submitted.timestamp() * 1000),
+                submitted.strftime("%a %b %d %Y %H:%M:%S GMT%z"),
+                idea.number,
+                author,
+                0,
+                0,
+                1,
+                _guarded(body),
+            ]
+        )
+
+
+def _write_provenance(ideas, stream: IO[str]) -> int:
+    """Every theme and status decision on the public ideas: who, when, from what.
+
+    The first row of each idea is how its theme was first set (by the
+    participant, a facilitator or the model); then each recorded decision.
+    """
+    stream.write("\ufeff")
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(PROVENANCE_COLUMNS)
+    ideas = list(ideas.prefetch_related("decisions__actor"))
+    for idea in ideas:
+        decisions = list(idea.decisions.all())
+        first_theme = next((d for d in decisions if d.field == "theme"), None)
+        initial = (
+            first_theme.old_value
+            if first_theme
+            else (idea.theme.code if idea.theme else "")
+        )
+        if initial:
+            source = Idea.ThemeSource.PARTICIPANT if first_theme else idea.theme_source
+            writer.writerow(
+                [
+                    idea.number,
+                    _guarded(idea.title),
+                    "theme",
+                    "",
+                    initial,
+                    source,
+                    "",
+                    idea.created_at.isoformat(),
+                    "",
+                ]
+            )
+        for decision in decisions:
+            actor = decision.actor
+            writer.writerow(
+                [
+                    idea.number,
+                    _guarded(idea.title),
+                    decision.field,
+                    decision.old_value,
+                    decision.new_value,
+                    Idea.ThemeSource.FACILITATOR if actor else "",
+                    actor.get_username() if actor else "",
+                    decision.created_at.isoformat(),
+                    _guarded(decision.reason),
+                ]
+            )
+    return len(ideas)

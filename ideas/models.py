@@ -165,6 +165,10 @@ class Idea(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Wagtail would index an idea's references on every save; ideas point only
+    # at their event and theme, so that costs writes during an event for nothing.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")

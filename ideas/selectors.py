@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
-from ideas.models import Idea, IdeaDecision, Theme
+from ideas.models import Contact, Idea, IdeaDecision, Theme
 
 # Longer strings cannot be tokens we issued; refuse them before hashing.
 _MAX_TOKEN_LENGTH = 100
@@ -148,3 +148,45 @@ def ideas_public_search(*, words: list[str], limit: int = 50) -> list[Idea]:
         .annotate(in_title=Case(When(in_title, then=Value(1)), default=Value(0)))
         .order_by("-in_title", "-created_at")[:limit]
     )
+
+
+def contacts_for_email(*, email: str) -> list[Contact]:
+    """Every contact record for an email address, with its idea (case-insensitive)."""
+    email = (email or "").strip()
+    if not email:
+        return []
+    return list(
+        Contact.objects.filter(email__iexact=email)
+        .select_related("idea", "idea__event", "idea__theme")
+        .order_by("consent_at")
+    )
+
+
+def personal_data_report(*, email: str) -> dict:
+    """Everything held about an email address, as a data subject may ask for it."""
+    contacts = contacts_for_email(email=email)
+    return {
+        "email": email.strip(),
+        "contacts": [
+            {
+                "name": contact.name,
+                "email": contact.email,
+                "phone": contact.phone,
+                "consent_at": contact.consent_at.isoformat(),
+                "consent_text_version": contact.consent_text_version,
+                "idea": {
+                    "event": contact.idea.event.title,
+                    "number": contact.idea.number,
+                    "title": contact.idea.title,
+                    "problem": contact.idea.problem,
+                    "solution": contact.idea.solution,
+                    "benefit": contact.idea.benefit,
+                    "agencies": contact.idea.agencies,
+                    "team_name": contact.idea.team_name,
+                    "status": contact.idea.status,
+                    "submitted_at": contact.idea.created_at.isoformat(),
+                },
+            }
+            for contact in contacts
+        ],
+    }

@@ -23,6 +23,11 @@ from ml.text import detect_language, normalize_text
 logger = logging.getLogger(__name__)
 
 TAG_MAX_LENGTH = 100
+# Checking the unique constraints costs a query each per idea, which a busy
+# event (and a file of 50,000 rows) feels while holding the write lock. They
+# hold by construction (numbers drawn under the event's lock, random tokens,
+# import ids matched before anything is created) and the database enforces them.
+_CLEAN_WITHOUT_UNIQUE = {"validate_unique": False, "validate_constraints": False}
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,7 @@ def idea_submit(
             fingerprint=fingerprint,
             **text,
         )
-        idea.full_clean()
+        idea.full_clean(**_CLEAN_WITHOUT_UNIQUE)
         idea.save()
         if has_contact:
             record = Contact(
@@ -322,11 +327,6 @@ class ImportResult:
 
 # Model field → import field, to name the user's column in an error.
 _IMPORT_FIELD = {"team_name": "team", "external_id": "id"}
-# Checking the unique constraints costs a query each per row, which a file of
-# 50,000 rows feels; the import keeps them by construction (numbers drawn
-# under the event's lock, ids matched before anything is created) and the
-# database still enforces them.
-_IMPORT_CLEAN = {"validate_unique": False, "validate_constraints": False}
 
 
 def ideas_import(
@@ -471,7 +471,7 @@ def _import_create(
         external_id=row.external_id,
         **text,
     )
-    idea.full_clean(**_IMPORT_CLEAN)
+    idea.full_clean(**_CLEAN_WITHOUT_UNIQUE)
     idea.save()
     tags = clean_tags(row.tags)
     if tags:
@@ -506,7 +506,7 @@ def _import_update(
         changed.append("external_id")
     if changed:
         idea.fingerprint = fingerprint
-        idea.full_clean(**_IMPORT_CLEAN)
+        idea.full_clean(**_CLEAN_WITHOUT_UNIQUE)
         idea.save(update_fields=[*changed, "fingerprint", "updated_at"])
     tags = clean_tags(row.tags)
     have = {tag.casefold() for tag in idea.tags.names()}
@@ -528,3 +528,35 @@ def _import_errors(
             RowError(row=row, column=column, message=message) for message in messages
         )
     return found
+
+
+def contacts_purge_expired(*, now=None, dry_run: bool = False) -> int:
+    """Delete contact details kept longer than ``IDEAS_CONTACT_RETENTION_DAYS``.
+
+    The ideas stay, anonymous, as if submitted without contact details. Returns
+    how many contacts were (or, with ``dry_run``, would be) deleted.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.IDEAS_CONTACT_RETENTION_DAYS)
+    expired = Contact.objects.filter(consent_at__lt=cutoff)
+    count = expired.count()
+    if not dry_run and count:
+        with transaction.atomic():
+            expired.delete()
+        logger.info("contacts purged after retention: %s", count)
+    return count
+
+
+def contacts_erase(*, email: str, actor) -> int:
+    """Erase every contact record held for ``email`` (PDPA right to erasure).
+
+    The ideas stay, without a contact. Returns how many records were erased;
+    the log line says how many and by whom, never the address.
+    """
+    contacts = selectors.contacts_for_email(email=email)
+    count = len(contacts)
+    if count:
+        with transaction.atomic():
+            Contact.objects.filter(pk__in=[contact.pk for contact in contacts]).delete()
+        logger.info("contacts erased on request: %s by user %s", count, actor.pk)
+    return count

@@ -1,9 +1,16 @@
-"""Text normalisation and language detection for Thai and English."""
+"""Text normalisation, language detection and word segmentation for Thai and English."""
 
+import functools
 import re
 import unicodedata
 
-__all__ = ["detect_language", "normalize_text"]
+__all__ = [
+    "detect_language",
+    "is_stopword",
+    "normalize_text",
+    "segment",
+    "tokenize",
+]
 
 # Zero-width characters that Thai keyboards and copy-paste from PDFs leave
 # inside words; they break matching and search but are invisible to the reader.
@@ -81,3 +88,192 @@ def detect_language(*texts: str) -> str:
     if share <= 1 - _MAJORITY:
         return "en"
     return "mixed"
+
+
+# Thai characters that cannot begin a syllable: following vowels, tone marks
+# and other combining signs. A token starting with one is a fragment cut from
+# a word, which a reader sees as broken text.
+_THAI_NON_INITIAL = frozenset(
+    "\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a"
+    "\u0e45\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
+)
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9\-\.]*[a-z0-9]|[a-z]")
+# Particles and fillers of spoken Thai that PyThaiNLP's list leaves out but
+# that complaint and idea texts are full of.
+_EXTRA_THAI_STOPWORDS = frozenset(
+    [
+        "ครับ",
+        "ค่ะ",
+        "คะ",
+        "นะ",
+        "นะคะ",
+        "นะครับ",
+        "จ้า",
+        "จ้ะ",
+        "ค่า",
+        "ฮะ",
+        "เลย",
+        "ด้วย",
+        "แล้ว",
+        "ก็",
+        "อยู่",
+        "ได้",
+        "ไม่",
+        "มี",
+        "ที่",
+        "ซึ่ง",
+        "และ",
+        "หรือ",
+        "ของ",
+        "ให้",
+        "ใน",
+        "การ",
+        "ความ",
+        "เป็น",
+        "จะ",
+        "ว่า",
+        "กับ",
+        "แต่",
+        "ทำ",
+        "ต้อง",
+        "ควร",
+        "อย่าง",
+        "เพื่อ",
+        "โดย",
+        "จาก",
+        "ไป",
+        "มา",
+        "ยัง",
+        "ขอ",
+        "ช่วย",
+    ]
+)
+_EXTRA_ENGLISH_STOPWORDS = frozenset(
+    [
+        "also",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "let",
+        "lets",
+        "make",
+        "every",
+        "one",
+        "per",
+        "via",
+        "instead",
+        "rather",
+        "without",
+    ]
+)
+
+
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    from pythainlp.corpus import thai_stopwords
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(
+        thai_stopwords()
+        | ENGLISH_STOP_WORDS
+        | _EXTRA_THAI_STOPWORDS
+        | _EXTRA_ENGLISH_STOPWORDS
+    )
+
+
+@functools.cache
+def _thai_dictionary() -> frozenset[str]:
+    from pythainlp.corpus.common import thai_words
+
+    return frozenset(thai_words())
+
+
+def __getattr__(name: str):
+    # Loading PyThaiNLP's corpora takes about a second; the web app imports
+    # this module for normalize_text alone and should not pay for it.
+    if name == "STOPWORDS":
+        return _stopwords()
+    raise AttributeError(name)
+
+
+def is_stopword(word: str) -> bool:
+    """Tell whether ``word`` (lower case) is a Thai or English stopword.
+
+    Parameters
+    ----------
+    word : str
+        One word, as returned by :func:`segment`.
+
+    Returns
+    -------
+    bool
+        True for PyThaiNLP's Thai stopwords, scikit-learn's English ones and
+        the spoken particles (ครับ, ค่ะ, นะ) common in citizens' texts.
+    """
+    return word in _stopwords()
+
+
+def segment(text: str) -> list[str]:
+    """Split text into words: Thai with PyThaiNLP ``newmm``, others on spaces.
+
+    Parameters
+    ----------
+    text : str
+        Any text; it is normalised first.
+
+    Returns
+    -------
+    list of str
+        The words in order, without whitespace tokens. Punctuation and
+        numbers are kept as their own tokens; :func:`tokenize` drops them.
+    """
+    from pythainlp.tokenize import word_tokenize
+
+    text = normalize_text(text, multiline=False)
+    if not text:
+        return []
+    return [
+        token
+        for token in word_tokenize(text, engine="newmm", keep_whitespace=False)
+        if token.strip()
+    ]
+
+
+def _is_readable(token: str) -> bool:
+    if _is_thai(token[0]):
+        if token[0] in _THAI_NON_INITIAL or not all(map(_is_thai, token)):
+            return False
+        # A silenced consonant (thanthakhat) right after the first letter
+        # means the word's start was cut off.
+        if len(token) > 1 and token[1] == "\u0e4c":
+            return False
+        # Out-of-dictionary runs are kept only when long enough to be a name
+        # or a compound; short ones are usually fragments of misspellings.
+        return len(token) >= 2 and (token in _thai_dictionary() or len(token) >= 4)
+    return bool(_LATIN_WORD.fullmatch(token)) and len(token) >= 2
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the content words of a text, for keywords and lexical matching.
+
+    Parameters
+    ----------
+    text : str
+        Thai, English or both.
+
+    Returns
+    -------
+    list of str
+        Lower-cased words from :func:`segment` without stopwords, numbers,
+        punctuation, one-letter tokens and Thai fragments: a token beginning
+        with a vowel or tone sign, or a short run missing from the dictionary
+        (such as ``ไม`` or ``องสว``).
+    """
+    words = []
+    for token in segment(text):
+        token = token.lower().strip(".-")
+        if token and _is_readable(token) and not is_stopword(token):
+            words.append(token)
+    return words

@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from wagtail.models import Page
 
 from cms.models import EventIndexPage, EventPage, HomePage
 from ideas.models import Idea, Theme
+from strategy.models import Framework, Goal, Indicator, Measure, StrategicIssue
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -97,10 +99,71 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = f"ผู้ใช้ {SCRIPT}"
     email = factory.Sequence(lambda n: f"user{n}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse 2565")
+    password = factory.django.Password("correct horse 2565")
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.set(Group.objects.filter(name__in=extracted))
             self.save()
+
+
+class FrameworkFactory(DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    title = factory.Sequence(lambda n: f"กรอบยุทธศาสตร์ {n} {SCRIPT}")
+    english_title = factory.Sequence(lambda n: f"Framework {n} {SCRIPT}")
+    slug = factory.Sequence(lambda n: f"framework-{n}")
+    start_year = 2023
+    end_year = 2027
+    vision = f"ราชการไทยทันสมัย {SCRIPT}"
+    english_vision = f"A modern public sector {SCRIPT}"
+
+
+class StrategicIssueFactory(DjangoModelFactory):
+    class Meta:
+        model = StrategicIssue
+
+    framework = factory.SubFactory(FrameworkFactory)
+    title = factory.Sequence(lambda n: f"ประเด็นยุทธศาสตร์ {n} {SCRIPT}")
+    english_title = factory.Sequence(lambda n: f"Strategic issue {n} {SCRIPT}")
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    issue = factory.SubFactory(StrategicIssueFactory)
+    title = factory.Sequence(lambda n: f"เป้าประสงค์ {n} {SCRIPT}")
+    english_title = factory.Sequence(lambda n: f"Goal {n} {SCRIPT}")
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"มาตรการ {n} {SCRIPT}")
+    english_title = factory.Sequence(lambda n: f"Measure {n} {SCRIPT}")
+    description = f"รายละเอียดมาตรการ {SCRIPT}"
+    lead_agency = "สำนักงาน ก.พ.ร."
+    supporting_agencies = "กรมการปกครอง\nสำนักงานพัฒนารัฐบาลดิจิทัล"
+    pilot_scope = f"5 จังหวัดนำร่อง {SCRIPT}"
+    estimated_budget = Decimal("1500000.00")
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    measure = factory.SubFactory(MeasureFactory)
+    name = factory.Sequence(lambda n: f"ตัวชี้วัด {n} {SCRIPT}")
+    english_name = factory.Sequence(lambda n: f"Indicator {n} {SCRIPT}")
+    unit = "ร้อยละ"
+    baseline = Decimal("10")
+    baseline_year = 2022
+    sort_order = factory.Sequence(lambda n: n)

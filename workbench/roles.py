@@ -9,10 +9,28 @@ FACILITATOR = "Facilitator"
 POLICY_WRITER = "Policy writer"
 ADMINISTRATOR = "Administrator"
 CONTACT_ACCESS = "Contact data access"
+APPROVER = "Approver"
+
+STRATEGY_MODELS = [
+    "framework",
+    "strategicissue",
+    "goal",
+    "measure",
+    "measureidea",
+    "indicator",
+    "indicatortarget",
+    "nationalmilestone",
+]
+STRATEGY_EDIT = [
+    f"strategy.{action}_{model}"
+    for model in STRATEGY_MODELS
+    for action in ("add", "change", "delete", "view")
+]
 
 # Group name → permissions as "app_label.codename". A facilitator moderates
 # ideas but sees no personal data; that is granted by adding them to
-# CONTACT_ACCESS as well.
+# CONTACT_ACCESS as well. A policy writer drafts the framework; approving or
+# publishing it takes APPROVER, usually given to a senior official as well.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FACILITATOR: [
         ADMIN_ACCESS,
@@ -26,6 +44,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ADMIN_ACCESS,
         "ideas.view_idea",
         "ideas.view_ideadecision",
+        *STRATEGY_EDIT,
+    ],
+    APPROVER: [
+        ADMIN_ACCESS,
+        "ideas.view_idea",
+        *[f"strategy.view_{model}" for model in STRATEGY_MODELS],
+        "strategy.change_framework",
+        "strategy.approve_framework",
     ],
     CONTACT_ACCESS: [ADMIN_ACCESS, "ideas.view_contact"],
 }
@@ -38,6 +64,15 @@ PAGE_PERMISSIONS = [
     "lock_page",
     "unlock_page",
 ]
+
+# On each strategy section (cms.FrameworkIndexPage): writers draft framework
+# documents and submit them; approvers approve through the workflow and publish.
+STRATEGY_PAGE_PERMISSIONS = {
+    POLICY_WRITER: ["add_page", "change_page", "lock_page", "unlock_page"],
+    APPROVER: ["change_page", "publish_page", "lock_page", "unlock_page"],
+}
+FRAMEWORK_WORKFLOW = "Framework approval"
+FRAMEWORK_TASK = "Approver review"
 
 # Everything in these apps, for administrators who are not superusers.
 ADMINISTRATOR_APPS = [
@@ -95,7 +130,55 @@ def roles_sync() -> dict[str, int]:
                         content_type__app_label="wagtailcore", codename=codename
                     ),
                 )
+        strategy_pages_sync()
     return result
+
+
+def strategy_pages_sync() -> None:
+    """Give writers and approvers their rights on each strategy section and put
+    the sections under the approval workflow (writer → approver); idempotent.
+
+    A section that an editor has put under another workflow keeps it.
+    """
+    from django.db import connection
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
+
+    from cms.models import FrameworkIndexPage
+
+    # post_migrate also runs after migrating backwards, before the table exists.
+    if FrameworkIndexPage._meta.db_table not in connection.introspection.table_names():
+        return
+    sections = list(FrameworkIndexPage.objects.all())
+    if not sections:
+        return
+    approvers = Group.objects.get(name=APPROVER)
+    workflow, _created = Workflow.objects.get_or_create(name=FRAMEWORK_WORKFLOW)
+    if not workflow.workflow_tasks.exists():
+        task = GroupApprovalTask.objects.filter(name=FRAMEWORK_TASK).first()
+        if task is None:
+            task = GroupApprovalTask.objects.create(name=FRAMEWORK_TASK)
+            task.groups.set([approvers])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    for section in sections:
+        for name, codenames in STRATEGY_PAGE_PERMISSIONS.items():
+            group = Group.objects.get(name=name)
+            for codename in codenames:
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=section,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
+        WorkflowPage.objects.get_or_create(
+            page=section, defaults={"workflow": workflow}
+        )
 
 
 def sync_roles_after_migrate(sender, **kwargs):

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -128,6 +130,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    # Wagtail's own small jobs (search and reference indexes) run within the
+    # request, as Wagtail expects.
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    # Long work of ours (large imports, clustering) waits in the database for
+    # the worker: python manage.py db_worker --backend background
+    "background": {
+        "BACKEND": os.environ.get(
+            "DJANGO_BACKGROUND_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        )
+    },
+}
 
 # Throttles count in the cache: a shared one (Redis) when several workers
 # serve, else each worker would keep its own count.
@@ -209,6 +224,19 @@ IDEAS_CONSENT_TEXT_VERSION = "2026-11-v1"
 # A second identical submission from the same browser within this many seconds
 # is taken as a double click and returns the first idea.
 IDEAS_DOUBLE_SUBMIT_SECONDS = 60
+# Contact details are deleted this many days after consent (PDPA: keep
+# personal data no longer than needed); the form tells participants.
+IDEAS_CONTACT_RETENTION_DAYS = int(
+    os.environ.get("IDEAS_CONTACT_RETENTION_DAYS", "365")
+)
+# Larger files are refused with a message naming the limit.
+IDEAS_IMPORT_MAX_BYTES = int(os.environ.get("IDEAS_IMPORT_MAX_MB", "20")) * 1024 * 1024
+IDEAS_IMPORT_MAX_ROWS = int(os.environ.get("IDEAS_IMPORT_MAX_ROWS", "50000"))
+# Files above this size are checked and imported by the background worker, so
+# the request returns at once (a 50,000-row file takes minutes).
+IDEAS_IMPORT_BACKGROUND_BYTES = (
+    int(os.environ.get("IDEAS_IMPORT_BACKGROUND_KB", "256")) * 1024
+)
 
 LOGGING = {
     "version": 1,
@@ -244,6 +272,10 @@ SILENCED_SYSTEM_CHECKS = [
     # address, and locking the address would lock them all out.
     "axes.W006",
 ]
+if DEBUG:
+    # One development server, one process: its memory cache counts logins
+    # correctly. Production is checked with `check --deploy` and a shared cache.
+    SILENCED_SYSTEM_CHECKS.append("axes.W001")
 
 # The public pages load nothing but their own files: no inline script, no CDN.
 # The Wagtail admin is left to its own headers.

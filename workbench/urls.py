@@ -4,6 +4,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import api as cms_api
+from cms import search as cms_search
 from cms import views as cms_views
 
 urlpatterns = [
@@ -11,6 +13,15 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("track/<str:token>/", cms_views.idea_track, name="idea_track"),
+    path("search/", cms_search.search, name="search"),
+    path("api/v1/", cms_api.api_index, name="api_index"),
+    path("api/v1/events/", cms_api.api_events, name="api_events"),
+    path("api/v1/events/<slug:slug>/", cms_api.api_event, name="api_event"),
+    path(
+        "api/v1/events/<slug:slug>/ideas/",
+        cms_api.api_event_ideas,
+        name="api_event_ideas",
+    ),
 ]
 
 if settings.DEBUG:

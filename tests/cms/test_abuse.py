@@ -11,6 +11,8 @@ IDEA = {
 
 
 def submit(client, event, n, **extra):
+    if "csrftoken" not in client.cookies:
+        client.get(event.url)  # as a browser does: the form page sets the cookie
     return client.post(event.url, {**IDEA, "title": f"ไอเดียที่ {n}", **extra})
 
 
@@ -91,3 +93,19 @@ def test_public_pages_carry_a_content_security_policy(client, event):
     assert "script-src 'self'" in policy and "object-src 'none'" in policy
     body = response.content.decode()
     assert "<script>" not in body and "style=" not in body  # nothing inline to allow
+
+
+def test_a_post_without_csrf_token_is_refused_and_stores_nothing(event):
+    browser = Client(enforce_csrf_checks=True)
+    response = submit(browser, event, 1)
+    assert response.status_code == 403
+    assert not Idea.objects.exists()
+
+
+def test_control_characters_and_huge_bodies_are_handled(client, event, settings):
+    response = client.post(event.url, {**IDEA, "title": "ไอเดีย\x07\x1b[31m"})
+    assert response.status_code in (302, 400)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    big = client.post(event.url, {**IDEA, "problem": "ก" * 20_000})
+    assert big.status_code == 400
+    assert not Idea.objects.filter(problem__startswith="กกกก").exists()

@@ -17,6 +17,8 @@ VALID = {
 
 
 def post(client, event, **changes):
+    if "csrftoken" not in client.cookies:
+        client.get(event.url)  # as a browser does: the form page sets the cookie
     data = {**VALID, **changes}
     return client.post(event.url, {k: v for k, v in data.items() if v is not None})
 

@@ -2,6 +2,7 @@ import json
 import logging
 import secrets
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -11,12 +12,22 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.html import escape
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
 
-from cms.models import EventIndexPage, EventPage, HomePage
+from cms.models import (
+    EventIndexPage,
+    EventPage,
+    FrameworkIndexPage,
+    FrameworkPage,
+    HomePage,
+)
 from ideas import services
 from ideas.models import Idea, Theme
 from ml.text import normalize_text
+from strategy import services as strategy_services
+from strategy.models import Framework, NationalMilestone
 from workbench import roles
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "demo" / "hackathon11_ideas.json"
@@ -124,6 +135,7 @@ USERS = {
     "facilitator": ("สมหญิง", "ผู้ดำเนินกิจกรรม", roles.FACILITATOR, []),
     "privacy": ("วิภา", "ผู้ดูแลข้อมูลส่วนบุคคล", roles.FACILITATOR, [roles.CONTACT_ACCESS]),
     "writer": ("ประพันธ์", "นักวิเคราะห์นโยบาย", roles.POLICY_WRITER, []),
+    "approver": ("สุนีย์", "ผู้อำนวยการกอง", roles.APPROVER, [roles.POLICY_WRITER]),
     "admin": ("อดิศร", "ผู้ดูแลระบบ", roles.ADMINISTRATOR, [roles.CONTACT_ACCESS]),
 }
 
@@ -160,6 +172,8 @@ class Command(BaseCommand):
                 index = self._event_index(home)
                 event = self._event(index)
                 self._ideas(event, actor=users["facilitator"][0])
+                framework = self._framework(event)
+                self._framework_document(home, framework)
                 if dry_run:
                     raise DryRun
         except DryRun:
@@ -280,6 +294,106 @@ class Command(BaseCommand):
         if count:
             self.created.append(f"{count} ideas")
 
+    # Strategy
+
+    def _framework(self, event: EventPage) -> Framework:
+        # All or nothing: a framework already there, even edited since, is the
+        # writers' and is left alone.
+        existing = Framework.objects.filter(slug=FRAMEWORK["slug"]).first()
+        if existing is not None:
+            return existing
+        ideas = {
+            idea.title: idea
+            for idea in Idea.objects.filter(
+                event=event, status__in=[Idea.Status.ACCEPTED, Idea.Status.SHORTLISTED]
+            )
+        }
+        themes = {theme.code: theme for theme in event.themes.all()}
+        framework = strategy_services.framework_create(
+            source_events=[event],
+            milestones=NationalMilestone.objects.filter(
+                number__in=FRAMEWORK_MILESTONES, plan__contains="13"
+            ),
+            **FRAMEWORK,
+        )
+        for item in FRAMEWORK_TREE:
+            issue = strategy_services.issue_create(
+                framework=framework,
+                title=item["title"],
+                english_title=item["english_title"],
+                theme=themes.get(item["theme"]),
+            )
+            goal_th, goal_en = item["goal"]
+            goal = strategy_services.goal_create(
+                issue=issue, title=goal_th, english_title=goal_en
+            )
+            for spec in item["measures"]:
+                titles = [normalize_text(t, multiline=False) for t in spec["ideas"]]
+                measure = strategy_services.measure_create(
+                    goal=goal,
+                    title=spec["title"],
+                    english_title=spec["english_title"],
+                    description=spec["description"],
+                    lead_agency=spec["lead_agency"],
+                    supporting_agencies=spec["supporting_agencies"],
+                    pilot_scope=spec["pilot_scope"],
+                    estimated_budget=Decimal(spec["budget"]),
+                    ideas=[ideas[title] for title in titles if title in ideas],
+                )
+                name, english_name, unit, baseline, targets = spec["indicator"]
+                strategy_services.indicator_create(
+                    measure=measure,
+                    name=name,
+                    english_name=english_name,
+                    unit=unit,
+                    baseline=Decimal(baseline),
+                    baseline_year=2022,
+                    targets=dict(
+                        zip(FRAMEWORK_YEARS, map(Decimal, targets), strict=True)
+                    ),
+                )
+        self.created.append("framework")
+        return framework
+
+    def _framework_document(self, home: HomePage, framework: Framework) -> None:
+        section = FrameworkIndexPage.objects.child_of(home).first()
+        if section is None:
+            section = home.add_child(
+                instance=FrameworkIndexPage(
+                    title="ยุทธศาสตร์การพัฒนาระบบราชการ",
+                    english_title="Public sector development strategy",
+                    slug="strategy",
+                )
+            )
+            self.created.append("strategy section")
+        roles.strategy_pages_sync()
+        if FrameworkPage.objects.filter(framework=framework).exists():
+            return
+        body = []
+        for issue in framework.issues.prefetch_related("goals__measures"):
+            body.append(("heading", issue.title))
+            for goal in issue.goals.all():
+                body.append(
+                    ("paragraph", RichText(f"<p><b>{escape(goal.title)}</b></p>"))
+                )
+                body += [
+                    ("measure", {"measure": measure, "show_ideas": True})
+                    for measure in goal.measures.all()
+                ]
+        # A draft, as the framework is: a writer submits it for approval.
+        document = section.add_child(
+            instance=FrameworkPage(
+                title=framework.title,
+                english_title=framework.english_title,
+                slug=framework.slug,
+                framework=framework,
+                body=body,
+                live=False,
+            )
+        )
+        document.save_revision()
+        self.created.append("framework document")
+
     # Users
 
     def _users(self) -> dict:
@@ -325,3 +439,265 @@ class Command(BaseCommand):
                 password = "(changed since the demo was seeded)"
             groups = ", ".join([role, *extra])
             self.stdout.write(f"  {username:<12} {password}   ({groups})")
+
+
+# The draft framework built from the hackathon's ideas. Each strategic issue
+# answers one theme; measures cite ideas by their demo titles.
+FRAMEWORK = {
+    "title": "กรอบยุทธศาสตร์การพัฒนาระบบราชการ พ.ศ. 2566–2570",
+    "english_title": "Public Sector Development Strategy Framework 2023–2027",
+    "slug": "reform-2566-2570",
+    "start_year": 2023,
+    "end_year": 2027,
+    "vision": (
+        "ราชการไทยทันสมัย เปิดกว้าง ยึดประชาชนเป็นศูนย์กลาง และออกแบบร่วมกับประชาชนที่ใช้บริการ"
+    ),
+    "english_vision": (
+        "A modern, open Thai public sector centred on people and designed with "
+        "those who use its services."
+    ),
+}
+FRAMEWORK_MILESTONES = (12, 13)
+FRAMEWORK_YEARS = range(2023, 2028)
+
+FRAMEWORK_TREE = [
+    {
+        "theme": "services",
+        "title": "การบริการภาครัฐที่ตอบโจทย์ประชาชน",
+        "english_title": "Public services that meet people's needs",
+        "goal": (
+            "ประชาชนได้รับบริการภาครัฐที่สะดวก รวดเร็ว และไร้รอยต่อ",
+            "People get convenient, fast and seamless public services",
+        ),
+        "measures": [
+            {
+                "title": "ศูนย์บูรณาการการบริการภาครัฐแบบไร้รอยต่อและแพลตฟอร์มเดียว",
+                "english_title": "Seamless service integration centre and single "
+                "platform",
+                "description": (
+                    "รวมบริการที่เกี่ยวข้องกันของหลายหน่วยงานไว้ในจุดเดียว ทั้งที่เคาน์เตอร์"
+                    "และออนไลน์ เริ่มจากเหตุการณ์สำคัญในชีวิตและการเริ่มต้นธุรกิจขนาดเล็ก"
+                ),
+                "lead_agency": "สำนักงาน ก.พ.ร.",
+                "supporting_agencies": ["สำนักงานพัฒนารัฐบาลดิจิทัล", "กรมการปกครอง"],
+                "pilot_scope": "ศูนย์ราชการสะดวก 5 จังหวัดนำร่อง",
+                "budget": "45000000",
+                "ideas": [
+                    "SGSIC (Seamless Government Service Integration Center) "
+                    "หน่วยงานบูรณาการการบริการภาครัฐแบบไร้รอยต่อ",
+                    "ปฏิรูปโครงสร้างระบบบริการสาธารณสุข: ระบบสุขภาพปฐมภูมิและ Single Platform",
+                    "ขออนุญาตเปิดร้านอาหารเล็ก ๆ ได้ในจุดเดียว",
+                    "แจ้งครั้งเดียวเมื่อเกิดเหตุการณ์สำคัญในชีวิต",
+                ],
+                "indicator": (
+                    "จำนวนบริการที่ให้ได้เบ็ดเสร็จ ณ จุดเดียว",
+                    "Services completed at a single point",
+                    "บริการ",
+                    "0",
+                    ["10", "25", "50", "80", "120"],
+                ),
+            },
+            {
+                "title": "ยกเลิกสำเนาเอกสารและติดตามคำขอได้ทุกขั้นตอน",
+                "english_title": "No more photocopies, and every request tracked",
+                "description": (
+                    "หน่วยงานเลิกเรียกสำเนาเอกสารที่รัฐมีอยู่แล้ว และผู้ยื่นคำขอหรือเรื่องร้องเรียน"
+                    "ติดตามสถานะได้ทุกขั้นตอนผ่านช่องทางที่ใช้อยู่ทุกวัน"
+                ),
+                "lead_agency": "สำนักงาน ก.พ.ร.",
+                "supporting_agencies": ["กรมการปกครอง", "สำนักงานพัฒนารัฐบาลดิจิทัล"],
+                "pilot_scope": "บริการที่มีผู้ใช้มากที่สุด 20 บริการ",
+                "budget": "12000000",
+                "ideas": [
+                    "ยกเลิกการเรียกสำเนาบัตรประชาชนและสำเนาทะเบียนบ้านจากประชาชน",
+                    "ติดตามเรื่องร้องเรียนได้ทุกขั้นตอนเหมือนติดตามพัสดุ",
+                    "LINE Official Account กลางสำหรับแจ้งเตือนและติดตามสถานะคำขอบริการภาครัฐ",
+                ],
+                "indicator": (
+                    "ร้อยละของคำขอที่ติดตามสถานะออนไลน์ได้",
+                    "Share of requests whose status can be followed online",
+                    "ร้อยละ",
+                    "10",
+                    ["25", "40", "60", "80", "95"],
+                ),
+            },
+        ],
+    },
+    {
+        "theme": "structure",
+        "title": "การบริหารจัดการและโครงสร้างภาครัฐที่รองรับการเปลี่ยนแปลง",
+        "english_title": "Management and structures that can adapt to change",
+        "goal": (
+            "ภาครัฐมีโครงสร้างและการบริหารจัดการที่คล่องตัว ปรับตัวทันการเปลี่ยนแปลง",
+            "Agile public management and structures that keep up with change",
+        ),
+        "measures": [
+            {
+                "title": "ยกระดับเกณฑ์คุณภาพการบริหารจัดการภาครัฐ (PMQA 4.0) ด้วยดิจิทัล",
+                "english_title": "Digital PMQA 4.0 for every agency",
+                "description": (
+                    "ปรับเกณฑ์คุณภาพการบริหารจัดการภาครัฐให้ทันสมัย ใช้ข้อมูลดิจิทัลประเมินตนเอง "
+                    "และลดรายงานซ้ำซ้อนที่ส่วนกลางขอจากจังหวัด"
+                ),
+                "lead_agency": "สำนักงาน ก.พ.ร.",
+                "supporting_agencies": ["สำนักงานปลัดสำนักนายกรัฐมนตรี"],
+                "pilot_scope": "ส่วนราชการระดับกรม 30 แห่ง",
+                "budget": "8500000",
+                "ideas": [
+                    "นำเกณฑ์คุณภาพการบริหารจัดการภาครัฐ (PMQA) มาปรับใช้และปรับให้ทันสมัย"
+                    "ด้วยดิจิทัล ตามหลัก 4 ใช่",
+                    "ยุบรวมรายงานที่ส่วนกลางขอจากจังหวัดซ้ำกันหลายฉบับ",
+                ],
+                "indicator": (
+                    "ร้อยละของส่วนราชการที่ผ่านเกณฑ์ PMQA 4.0 ระดับพื้นฐาน",
+                    "Share of agencies meeting the PMQA 4.0 basic level",
+                    "ร้อยละ",
+                    "15",
+                    ["20", "35", "50", "65", "80"],
+                ),
+            },
+            {
+                "title": "ทีมข้ามหน่วยงานและพื้นที่ทดลองนวัตกรรมภาครัฐ",
+                "english_title": "Cross-agency teams and a regulatory sandbox",
+                "description": (
+                    "ตั้งทีมข้ามหน่วยงานสำหรับปัญหาเร่งด่วนของประเทศ เปิดพื้นที่ทดลองนวัตกรรม"
+                    "บริการภาครัฐภายใต้กฎเกณฑ์ที่ผ่อนปรน และมอบอำนาจลงไปที่จังหวัด"
+                ),
+                "lead_agency": "สำนักงาน ก.พ.ร.",
+                "supporting_agencies": ["สำนักงานคณะกรรมการกฤษฎีกา", "กระทรวงมหาดไทย"],
+                "pilot_scope": "ปัญหาเร่งด่วน 3 เรื่องและจังหวัดนำร่อง 4 จังหวัด",
+                "budget": "20000000",
+                "ideas": [
+                    "Cross-agency agile teams for national priority problems",
+                    "Regulatory Sandbox สำหรับทดลองนวัตกรรมบริการภาครัฐ",
+                    "มอบอำนาจอนุมัติอนุญาตลงไปที่จังหวัดให้มากขึ้น",
+                ],
+                "indicator": (
+                    "จำนวนโครงการที่ทดลองในพื้นที่ทดลองนวัตกรรม",
+                    "Projects tried in the sandbox",
+                    "โครงการ",
+                    "0",
+                    ["2", "4", "6", "8", "10"],
+                ),
+            },
+        ],
+    },
+    {
+        "theme": "digital",
+        "title": "รัฐบาลดิจิทัลและการใช้ข้อมูลเพื่อพัฒนาประเทศ",
+        "english_title": "Digital government and data for national development",
+        "goal": (
+            "ภาครัฐเชื่อมโยงและใช้ข้อมูลร่วมกัน ประชาชนไม่ต้องยื่นเอกสารซ้ำ",
+            "Agencies share data, so people never hand in the same document twice",
+        ),
+        "measures": [
+            {
+                "title": "เชื่อมโยงข้อมูลระหว่างหน่วยงานและยืนยันตัวตนดิจิทัล",
+                "english_title": "Data exchange between agencies and digital identity",
+                "description": (
+                    "หน่วยงานแลกเปลี่ยนข้อมูลกันผ่านระบบกลาง และประชาชนยืนยันตัวตนครั้งเดียว"
+                    "ใช้ได้กับบริการออนไลน์ของทุกหน่วยงาน"
+                ),
+                "lead_agency": "สำนักงานพัฒนารัฐบาลดิจิทัล",
+                "supporting_agencies": ["กรมการปกครอง", "สำนักงาน ก.พ.ร."],
+                "pilot_scope": "กระทรวงนำร่อง 5 กระทรวง",
+                "budget": "60000000",
+                "ideas": [
+                    "เชื่อมโยงข้อมูลระหว่างกระทรวงเพื่อให้ประชาชนไม่ต้องถือเอกสารไปเอง",
+                    "บัตรประชาชนดิจิทัลบนโทรศัพท์มือถือที่ใช้ยืนยันตัวตนได้ทุกหน่วยงาน",
+                    "บัญชีผู้ใช้เดียว (Single Sign-On) สำหรับ e-Service ทุกหน่วยงานภาครัฐ",
+                ],
+                "indicator": (
+                    "ร้อยละของบริการที่ไม่ต้องใช้สำเนาเอกสาร",
+                    "Share of services that need no photocopies",
+                    "ร้อยละ",
+                    "20",
+                    ["30", "50", "70", "85", "100"],
+                ),
+            },
+            {
+                "title": "ข้อมูลเปิดภาครัฐที่เครื่องอ่านได้และประชาชนเข้าใจง่าย",
+                "english_title": "Open government data, machine-readable and plain",
+                "description": (
+                    "เปิดเผยข้อมูลภาครัฐในรูปแบบที่เครื่องอ่านได้ พร้อมบัญชี API "
+                    "และนำเสนองบประมาณรายจังหวัดให้ประชาชนเข้าใจง่าย"
+                ),
+                "lead_agency": "สำนักงานพัฒนารัฐบาลดิจิทัล",
+                "supporting_agencies": ["สำนักงบประมาณ"],
+                "pilot_scope": "ข้อมูลงบประมาณและบริการของ 76 จังหวัด",
+                "budget": "15000000",
+                "ideas": [
+                    "ข้อมูลเปิดภาครัฐต้องอยู่ในรูปแบบที่เครื่องอ่านได้",
+                    "เปิดเผยข้อมูลงบประมาณรายจังหวัดในรูปแบบที่ประชาชนเข้าใจง่าย",
+                    "A public catalogue of government APIs for developers",
+                ],
+                "indicator": (
+                    "จำนวนชุดข้อมูลเปิดที่เครื่องอ่านได้",
+                    "Machine-readable open datasets",
+                    "ชุดข้อมูล",
+                    "300",
+                    ["500", "1000", "1500", "2000", "2500"],
+                ),
+            },
+        ],
+    },
+    {
+        "theme": "people",
+        "title": "ระบบบริหารคนภาครัฐที่ดึงดูดคนเก่งและรักษาคนดี",
+        "english_title": "People management that attracts talent and keeps good people",
+        "goal": (
+            "ภาครัฐดึงดูด พัฒนา และรักษาคนเก่งคนดีไว้ได้",
+            "The public sector attracts, develops and keeps talented people",
+        ),
+        "measures": [
+            {
+                "title": "โครงการซุปเปอร์ฮีโร่: สร้าง ดึงดูด และรักษาคนเก่ง",
+                "english_title": "Superhero programme: grow, attract and keep talent",
+                "description": (
+                    "เส้นทางความก้าวหน้าแบบเร่งรัดสำหรับผู้มีผลงานโดดเด่น การแลกเปลี่ยนบุคลากร"
+                    "กับภาคเอกชน และการรักษาคนเก่งไว้ในองค์กร"
+                ),
+                "lead_agency": "สำนักงาน ก.พ.",
+                "supporting_agencies": ["สำนักงาน ก.พ.ร."],
+                "pilot_scope": "ส่วนราชการนำร่อง 10 แห่ง",
+                "budget": "30000000",
+                "ideas": [
+                    "โครงการซุปเปอร์ฮีโร่: สร้างคน ดึงดูดคนเก่ง และรักษาคนดีไว้ในองค์กร",
+                    "เส้นทางความก้าวหน้าแบบเร่งรัดสำหรับข้าราชการรุ่นใหม่ที่มีผลงานโดดเด่น",
+                    "Two-way secondments between government and the private sector",
+                ],
+                "indicator": (
+                    "อัตราการลาออกของบุคลากรกลุ่มผู้มีผลงานสูง",
+                    "Resignation rate of high performers",
+                    "ร้อยละ",
+                    "12.5",
+                    ["12", "11", "10", "9", "8"],
+                ),
+            },
+            {
+                "title": "การทำงานที่ยืดหยุ่นและที่ทำงานที่ตอบโจทย์คนทุกรุ่น",
+                "english_title": "Flexible work and a workplace for every generation",
+                "description": (
+                    "วางระเบียบการทำงานนอกสำนักงาน จัดศูนย์เลี้ยงเด็กเล็กใกล้ที่ทำงาน "
+                    "และระบบพี่เลี้ยงสำหรับผู้บรรจุใหม่"
+                ),
+                "lead_agency": "สำนักงาน ก.พ.",
+                "supporting_agencies": ["กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์"],
+                "pilot_scope": "หน่วยงานในกรุงเทพมหานครและปริมณฑล",
+                "budget": "10000000",
+                "ideas": [
+                    "วางระบบให้ข้าราชการทำงานนอกสำนักงานได้อย่างเป็นทางการ",
+                    "ศูนย์เลี้ยงเด็กเล็กในหรือใกล้สถานที่ทำงานของหน่วยงานราชการ",
+                    "ระบบพี่เลี้ยงสำหรับข้าราชการบรรจุใหม่",
+                ],
+                "indicator": (
+                    "ร้อยละของส่วนราชการที่มีระเบียบการทำงานนอกสำนักงาน",
+                    "Share of agencies with rules for working away from the office",
+                    "ร้อยละ",
+                    "5",
+                    ["20", "40", "60", "80", "90"],
+                ),
+            },
+        ],
+    },
+]

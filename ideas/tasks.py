@@ -1,0 +1,45 @@
+"""Work that runs in the background worker (django-tasks, backend "background")."""
+
+from pathlib import Path
+
+from django_tasks import task
+
+from ideas import importing, services
+from ideas.models import Idea
+
+
+@task(backend="background")
+def import_ideas_file(
+    *,
+    path: str,
+    name: str,
+    event_id: int,
+    column_map: dict,
+    sheet: str,
+    skip_invalid: bool,
+    dry_run: bool,
+) -> dict:
+    """Check or import a stored file of ideas, as the admin import screen does.
+
+    Returns the import's counts and errors (``ImportResult.as_dict()``) with the
+    file's row count, columns and warnings, or ``file_error`` when the file
+    cannot be read at all. The file is removed once imported.
+    """
+    event_model = Idea._meta.get_field("event").related_model
+    event = event_model.objects.get(pk=event_id)
+    try:
+        parsed = importing.read_file(path, column_map=column_map, sheet=sheet or None)
+    except importing.ImportFileError as error:
+        return {"dry_run": dry_run, "file_error": error.message, "row": error.row}
+    result = services.ideas_import(
+        event=event, rows=parsed.rows, skip_invalid=skip_invalid, dry_run=dry_run
+    )
+    if not dry_run and (not result.errors or skip_invalid):
+        Path(path).unlink(missing_ok=True)
+    return {
+        "dry_run": dry_run,
+        "rows": len(parsed.rows),
+        "columns": parsed.columns,
+        "warnings": [str(warning) for warning in parsed.warnings],
+        **result.as_dict(),
+    }

@@ -1,0 +1,346 @@
+"""Reads of frameworks that cross relations: the numbered tree, coverage, citations."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from ideas.models import Idea, Theme
+from ideas.selectors import PUBLIC_STATUSES
+from strategy.models import (
+    Framework,
+    Goal,
+    Indicator,
+    Measure,
+    MeasureIdea,
+    StrategicIssue,
+)
+
+
+def framework_get(*, slug: str) -> Framework | None:
+    return Framework.objects.filter(slug=slug).first()
+
+
+def format_number(value: Decimal | None) -> str:
+    """A decimal as people write it: 80 rather than 80.00, 1,250,000.50."""
+    if value is None:
+        return ""
+    if value == value.to_integral():
+        return f"{int(value):,}"
+    return f"{value.normalize():,}"
+
+
+@dataclass
+class IndicatorNode:
+    indicator: Indicator
+    targets: dict[int, Decimal]
+
+    @property
+    def name(self) -> str:
+        return self.indicator.display_name
+
+    def target_for(self, year: int) -> str:
+        return format_number(self.targets.get(year))
+
+
+@dataclass
+class MeasureNode:
+    number: str
+    measure: Measure
+    indicators: list[IndicatorNode]
+    ideas: list[Idea]
+    notes: dict[int, str]
+
+    @property
+    def title(self) -> str:
+        return self.measure.display_title
+
+    @property
+    def citation(self) -> str:
+        """The ideas cited, as the document prints them: "[#3] [#12]"."""
+        return " ".join(f"[#{idea.number}]" for idea in self.ideas)
+
+
+@dataclass
+class GoalNode:
+    number: str
+    goal: Goal
+    measures: list[MeasureNode]
+
+    @property
+    def title(self) -> str:
+        return self.goal.display_title
+
+
+@dataclass
+class IssueNode:
+    number: str
+    issue: StrategicIssue
+    goals: list[GoalNode]
+
+    @property
+    def title(self) -> str:
+        return self.issue.display_title
+
+
+@dataclass
+class FrameworkTree:
+    framework: Framework
+    issues: list[IssueNode]
+    years: list[int] = field(default_factory=list)
+
+    @property
+    def measures(self) -> list[MeasureNode]:
+        return [
+            measure
+            for issue in self.issues
+            for goal in issue.goals
+            for measure in goal.measures
+        ]
+
+    @property
+    def cited_ideas(self) -> list[Idea]:
+        """Every idea any measure cites, once, by event and number."""
+        found = {idea.pk: idea for node in self.measures for idea in node.ideas}
+        return sorted(found.values(), key=lambda idea: (idea.event_id, idea.number))
+
+
+def _measure_queryset() -> QuerySet[Measure]:
+    # Clusters, once they exist, will be prefetched here as well and their
+    # ideas merged in measure_ideas().
+    return Measure.objects.prefetch_related(
+        Prefetch(
+            "cited_ideas",
+            queryset=MeasureIdea.objects.select_related("idea", "idea__theme").order_by(
+                "idea__number", "pk"
+            ),
+        ),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.prefetch_related("targets"),
+        ),
+    )
+
+
+def measure_ideas(*, measure: Measure) -> list[Idea]:
+    """The ideas a measure rests on, by number (prefetched where possible).
+
+    The one place that decides which ideas feed a measure: today those it
+    cites; with clusters, also the members of the clusters it cites.
+    """
+    return [citation.idea for citation in measure.cited_ideas.all()]
+
+
+def framework_tree(*, framework: Framework) -> FrameworkTree:
+    """The framework's tree, numbered: issue 1, goal 1.1, measure 1.1.1."""
+    issues = (
+        StrategicIssue.objects.filter(framework=framework)
+        .select_related("theme")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.prefetch_related(
+                    Prefetch("measures", queryset=_measure_queryset())
+                ),
+            )
+        )
+    )
+    tree = []
+    for i, issue in enumerate(issues, start=1):
+        goals = []
+        for j, goal in enumerate(issue.goals.all(), start=1):
+            measures = []
+            for k, measure in enumerate(goal.measures.all(), start=1):
+                measures.append(
+                    MeasureNode(
+                        number=f"{i}.{j}.{k}",
+                        measure=measure,
+                        indicators=[
+                            IndicatorNode(
+                                indicator=indicator,
+                                targets={
+                                    t.year: t.value for t in indicator.targets.all()
+                                },
+                            )
+                            for indicator in measure.indicators.all()
+                        ],
+                        ideas=measure_ideas(measure=measure),
+                        notes={
+                            c.idea_id: c.note
+                            for c in measure.cited_ideas.all()
+                            if c.note
+                        },
+                    )
+                )
+            goals.append(GoalNode(number=f"{i}.{j}", goal=goal, measures=measures))
+        tree.append(IssueNode(number=str(i), issue=issue, goals=goals))
+    return FrameworkTree(framework=framework, issues=tree, years=framework.years)
+
+
+def measure_number(*, measure: Measure) -> str:
+    """A single measure's number in its framework ("2.1.3")."""
+    goal = measure.goal
+    issue = goal.issue
+    i = list(
+        StrategicIssue.objects.filter(framework_id=issue.framework_id).values_list(
+            "pk", flat=True
+        )
+    ).index(issue.pk)
+    j = list(Goal.objects.filter(issue=issue).values_list("pk", flat=True)).index(
+        goal.pk
+    )
+    k = list(Measure.objects.filter(goal=goal).values_list("pk", flat=True)).index(
+        measure.pk
+    )
+    return f"{i + 1}.{j + 1}.{k + 1}"
+
+
+def measure_node(*, measure: Measure) -> MeasureNode:
+    """One measure with its indicators and ideas, as a document block shows it."""
+    measure = (
+        _measure_queryset().select_related("goal__issue__framework").get(pk=measure.pk)
+    )
+    return MeasureNode(
+        number=measure_number(measure=measure),
+        measure=measure,
+        indicators=[
+            IndicatorNode(
+                indicator=indicator,
+                targets={t.year: t.value for t in indicator.targets.all()},
+            )
+            for indicator in measure.indicators.all()
+        ],
+        ideas=measure_ideas(measure=measure),
+        notes={c.idea_id: c.note for c in measure.cited_ideas.all() if c.note},
+    )
+
+
+# Coverage
+
+
+@dataclass
+class ThemeCoverage:
+    theme: Theme | None
+    uncovered: list[Idea]
+    covered_count: int
+
+    @property
+    def total(self) -> int:
+        return self.covered_count + len(self.uncovered)
+
+
+@dataclass
+class Coverage:
+    framework: Framework
+    themes: list[ThemeCoverage]
+    measures: list[MeasureNode]
+
+    @property
+    def uncovered_count(self) -> int:
+        return sum(len(theme.uncovered) for theme in self.themes)
+
+
+def framework_coverage(*, framework: Framework) -> Coverage:
+    """What citizens said that the framework has not taken up yet.
+
+    For each theme of the framework's source events (and "no theme"): the
+    accepted and shortlisted ideas no measure of this framework cites. With
+    them, every measure and the ideas behind it.
+    """
+    tree = framework_tree(framework=framework)
+    cited = {idea.pk for node in tree.measures for idea in node.ideas}
+    events = list(framework.source_events.values_list("pk", flat=True))
+    ideas = (
+        Idea.objects.filter(event_id__in=events, status__in=PUBLIC_STATUSES)
+        .select_related("theme")
+        .order_by("event_id", "number")
+    )
+    by_theme: dict[int | None, list[Idea]] = defaultdict(list)
+    covered: dict[int | None, int] = defaultdict(int)
+    for idea in ideas:
+        if idea.pk in cited:
+            covered[idea.theme_id] += 1
+        else:
+            by_theme[idea.theme_id].append(idea)
+    themes: list[Theme | None] = list(
+        Theme.objects.filter(event_id__in=events).order_by("event_id", "sort_order")
+    )
+    themes.append(None)
+    return Coverage(
+        framework=framework,
+        themes=[
+            ThemeCoverage(
+                theme=theme,
+                uncovered=by_theme.get(theme.pk if theme else None, []),
+                covered_count=covered.get(theme.pk if theme else None, 0),
+            )
+            for theme in themes
+            if theme is not None or by_theme.get(None) or covered.get(None)
+        ],
+        measures=tree.measures,
+    )
+
+
+# Ideas → measures, for the tracker
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A measure an idea fed, as the public and the idea's author see it."""
+
+    measure_id: int
+    measure_title: str
+    framework_title: str
+    framework_status: str
+    framework_status_label: str
+
+    @property
+    def adopted(self) -> bool:
+        return self.framework_status in Framework.APPROVED_STATUSES
+
+
+def _adoption(citation: MeasureIdea) -> Adoption:
+    framework = citation.measure.goal.issue.framework
+    return Adoption(
+        measure_id=citation.measure_id,
+        measure_title=citation.measure.display_title,
+        framework_title=framework.display_title,
+        framework_status=framework.status,
+        framework_status_label=str(framework.get_status_display()),
+    )
+
+
+def idea_measures(*, idea: Idea, adopted_only: bool = False) -> list[Adoption]:
+    """The measures that cite an idea, of any framework or only approved ones."""
+    citations = MeasureIdea.objects.filter(idea=idea).select_related(
+        "measure__goal__issue__framework"
+    )
+    if adopted_only:
+        citations = citations.filter(
+            measure__goal__issue__framework__status__in=Framework.APPROVED_STATUSES
+        )
+    return [
+        _adoption(citation)
+        for citation in citations.order_by("measure__goal__issue__framework", "pk")
+    ]
+
+
+def ideas_adoptions(*, ideas: list[Idea]) -> dict[int, list[Adoption]]:
+    """Idea id → the measures of approved or published frameworks that cite it.
+
+    Any approved or published framework counts, whichever events it draws on:
+    a framework is public once approved, and so is what it adopted.
+    """
+    found: dict[int, list[Adoption]] = defaultdict(list)
+    citations = (
+        MeasureIdea.objects.filter(
+            idea__in=[idea.pk for idea in ideas],
+            measure__goal__issue__framework__status__in=Framework.APPROVED_STATUSES,
+        )
+        .select_related("measure__goal__issue__framework")
+        .order_by("pk")
+    )
+    for citation in citations:
+        found[citation.idea_id].append(_adoption(citation))
+    return dict(found)

@@ -1,0 +1,51 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+
+from strategy import views
+from strategy.bulk_actions import MeasureFromIdeasBulkAction
+from strategy.viewsets import StrategyViewSetGroup
+
+register_snippet(StrategyViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def strategy_admin_urls():
+    return [
+        path(
+            "strategy/coverage/",
+            views.CoverageIndexView.as_view(),
+            name="strategy_coverage_index",
+        ),
+        path(
+            "strategy/coverage/<int:pk>/",
+            views.CoverageView.as_view(),
+            name="strategy_coverage",
+        ),
+        path(
+            "strategy/frameworks/<int:pk>/export/<str:format>/",
+            views.export,
+            name="strategy_export",
+        ),
+    ]
+
+
+class StrategyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(views.VIEW_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def coverage_menu_item():
+    return StrategyMenuItem(
+        _("Coverage"),
+        reverse("strategy_coverage_index"),
+        name="strategy-coverage",
+        icon_name="tasks",
+        order=310,
+    )
+
+
+hooks.register("register_bulk_action", MeasureFromIdeasBulkAction)
