@@ -14,6 +14,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
 from ideas import selectors
+from ml.collation import thai_sort_key
 from ml.text import normalize_text, segment
 
 MAX_QUERY_LENGTH = 200
@@ -67,7 +68,7 @@ def pages_matching(words: list[str]) -> list:
             query &= alternatives
         for page in model.objects.live().public().filter(query)[:PAGE_RESULTS]:
             found.setdefault(page.pk, page)
-    return sorted(found.values(), key=lambda page: page.title)
+    return sorted(found.values(), key=lambda page: thai_sort_key(page.title))
 
 
 def search(request):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cms import throttles
 from cms.forms import HONEYPOT_FIELD, IdeaSubmissionForm
 from ideas import selectors, services
+from ml.collation import thai_sort_key
 from strategy import selectors as strategy_selectors
 
 _RECENT_COOKIE = "recent_submission"
@@ -157,6 +158,10 @@ def event_ideas(request, *, page):
     whichever events it draws on).
     """
     ideas = list(selectors.ideas_public(event=page))
+    by_title = request.GET.get("sort") == "title"
+    if by_title:
+        # Thai dictionary order, which the database's collation does not know.
+        ideas.sort(key=lambda idea: thai_sort_key(idea.title))
     adoptions = strategy_selectors.ideas_adoptions(ideas=ideas)
     return TemplateResponse(
         request,
@@ -164,6 +169,7 @@ def event_ideas(request, *, page):
         {
             "page": page,
             "self": page,
+            "by_title": by_title,
             "rows": [(idea, adoptions.get(idea.pk, [])) for idea in ideas],
         },
     )

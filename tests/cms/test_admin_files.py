@@ -160,7 +160,13 @@ def test_provenance_export_records_who_changed_what(staff, event, themes, facili
 
 
 @pytest.fixture
-def worker_backend(settings):
+def worker_backend(settings, monkeypatch):
+    # The real worker, run in this process: it must not close the connection
+    # that holds the test's transaction, as it does between tasks in its own.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections",
+        lambda: None,
+    )
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
         "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},

@@ -68,3 +68,14 @@ def test_thai_is_the_default_even_for_english_browsers(client, event):
     body = client.get(event.url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "ส่งไอเดีย" in body
     assert '<html lang="th">' in body
+
+
+def test_tracker_sorts_titles_in_thai_dictionary_order(client, event):
+    from ideas.models import Idea
+    from tests.factories import IdeaFactory
+
+    for title in ("ไก่ชน", "ขวดน้ำ", "เกมการศึกษา", "กาแฟ"):
+        IdeaFactory(event=event, title=title, status=Idea.Status.ACCEPTED)
+    body = client.get(event.url + "ideas/", {"sort": "title"}).content.decode()
+    positions = [body.index(title) for title in ("กาแฟ", "เกมการศึกษา", "ไก่ชน", "ขวดน้ำ")]
+    assert positions == sorted(positions)
