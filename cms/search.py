@@ -21,15 +21,11 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 PAGE_RESULTS = 50
 
-# Decomposed SARA AM (nikhahit + sara aa) looks like ำ but is not composed by
-# NFC; typed either way it must find the other.
-_SARA_AM = ("\u0e4d\u0e32", "\u0e33")
-
 
 def query_words(query: str) -> list[str]:
     """The words to look for: segmented, without punctuation, at most eight."""
+    # Normalised as stored text is: ำ typed as ํ + า, zero-width spaces.
     query = normalize_text(query[:MAX_QUERY_LENGTH], multiline=False)
-    query = query.replace(*_SARA_AM)
     words = []
     for word in segment(query):
         word = word.strip(".,;:!?()[]{}\"'«»“”‘’-–—/\\|*+=<>#%&@^~`_")

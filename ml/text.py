@@ -15,6 +15,15 @@ __all__ = [
 # Zero-width characters that Thai keyboards and copy-paste from PDFs leave
 # inside words; they break matching and search but are invisible to the reader.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Control characters (other than tab and line breaks) and the bidirectional
+# overrides used to make text read differently from how it is stored.
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls, DEL
+    r"\u202a-\u202e\u2066-\u2069]"  # bidirectional embeddings and isolates
+)
+# SARA AM typed as NIKHAHIT + SARA AA (a tone mark may sit between them) looks
+# the same as ำ, but NFC does not compose it, so searches would miss it.
+_DECOMPOSED_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -37,10 +46,12 @@ def normalize_text(text: str, *, multiline: bool = True) -> str:
     Returns
     -------
     str
-        NFC-normalised text without zero-width characters, with runs of spaces
-        collapsed and no leading or trailing whitespace.
+        NFC-normalised text with ำ composed, without zero-width and control
+        characters, with runs of spaces collapsed and no leading or trailing
+        whitespace.
     """
     text = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH)
+    text = _DECOMPOSED_SARA_AM.sub("\\1\u0e33", _CONTROLS.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not multiline:
         return " ".join(text.split())

@@ -84,3 +84,13 @@ def test_zero_width_and_decomposed_vowels_in_queries(client, event, public_ideas
 
 def test_empty_query_asks_for_a_word(client, public_ideas):
     assert "พิมพ์คำที่ต้องการค้นหา" in search(client, "  ")
+
+
+def test_decomposed_vowels_in_stored_text_are_found(client, event):
+    from ideas import services
+
+    idea = services.idea_submit(
+        event=event, title="การท\u0e4d\u0e32บัตร", problem="ปัญหา", solution="ทางแก้"
+    ).idea
+    Idea.objects.filter(pk=idea.pk).update(status=Idea.Status.ACCEPTED)
+    assert "การทำบัตร" in search(client, "ทำบัตร")

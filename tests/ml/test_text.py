@@ -32,3 +32,9 @@ def test_normalize_text_single_line_collapses_line_breaks():
 
 def test_normalize_text_of_only_invisible_characters_is_empty():
     assert normalize_text("\u200b \ufeff\u200d") == ""
+
+
+def test_normalize_text_composes_sara_am_and_drops_control_characters():
+    assert normalize_text("ท\u0e4d\u0e32งาน น\u0e4d\u0e49\u0e32") == "ทำงาน น้ำ"
+    assert normalize_text("ไอเดีย\x07\x1b[31m\u202eดี") == "ไอเดีย[31mดี"
+    assert normalize_text("แท็บ\tและ\nบรรทัด") == "แท็บ และ\nบรรทัด"
