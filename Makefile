@@ -13,6 +13,9 @@ install: $(STAMP) messages
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# torch first, pinned: 2.13.0 is a CPU build on this machine's disk; left to
+	@# sentence-transformers, pip would fetch a multi-GB CUDA build.
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 

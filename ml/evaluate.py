@@ -1,0 +1,279 @@
+"""Quality evaluation and speed benchmark behind ``python -m ml``."""
+
+import csv
+import io
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["DataError", "bench", "evaluate", "read_ideas"]
+
+
+class DataError(ValueError):
+    """An input file that cannot be used, with the problem named."""
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def read_ideas(path) -> dict:
+    """Read an ideas CSV: UTF-8 with a header and a ``text`` column.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``label`` (a theme code; with ``|``-joined tags the first counts) and
+        ``dup_group`` columns are optional; others are ignored.
+
+    Returns
+    -------
+    dict
+        ``text``, ``label`` and ``dup_group``: lists of str, one per row
+        (empty strings where absent).
+
+    Raises
+    ------
+    DataError
+        When the file is missing, not UTF-8, empty or has no ``text`` column.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{path} is not UTF-8 (byte {exc.start}); save it as UTF-8 and retry"
+        ) from exc
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.DictReader(io.StringIO(content, newline=""))
+    if not reader.fieldnames:
+        raise DataError(f"{path} is empty: it needs a header with a 'text' column")
+    fields = [f.strip() for f in reader.fieldnames]
+    if "text" not in fields:
+        raise DataError(f"{path} has no 'text' column (columns: {', '.join(fields)})")
+    reader.fieldnames = fields
+    data = {"text": [], "label": [], "dup_group": []}
+    try:
+        for row in reader:
+            data["text"].append(row.get("text") or "")
+            label = (row.get("label") or "").strip()
+            data["label"].append(label.split("|")[0].strip())
+            data["dup_group"].append((row.get("dup_group") or "").strip())
+    except csv.Error as exc:
+        raise DataError(
+            f"{path}: malformed CSV at line {reader.line_num}: {exc}"
+        ) from exc
+    return data
+
+
+def _macro_f1(truth, predicted, classes) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(
+        f1_score(
+            truth, predicted, labels=list(classes), average="macro", zero_division=0
+        )
+    )
+
+
+def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
+    """Measure theme mapping, duplicates and clustering on labelled ideas.
+
+    Parameters
+    ----------
+    data : dict
+        As returned by :func:`read_ideas`.
+    themes : list of dict
+        Validated themes.
+    shots : int, default=5
+        Labelled examples per theme in each few-shot repetition.
+    encoder : str, default="default"
+    seed : int, default=0
+
+    Returns
+    -------
+    dict
+        The figures of the ``evaluate`` command (see ``docs/evaluation.md``).
+    """
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from ml.cluster import Clusterer
+    from ml.duplicates import nearest_neighbors
+    from ml.encoders import get_encoder
+    from ml.themes import ThemeMapper
+
+    started = time.perf_counter()
+    texts = data["text"]
+    if not texts:
+        raise DataError("the CSV has no rows")
+    model = get_encoder(encoder)
+    _progress(f"encoding {len(texts)} texts with {model.id}")
+    X = model.encode(texts)
+    codes = [t["code"] for t in themes]
+    labels = np.array(data["label"], dtype=object)
+    labelled = np.flatnonzero(np.isin(labels, codes))
+    ignored = sum(1 for v in data["label"] if v and v not in codes)
+    if ignored:
+        _progress(f"{ignored} rows have a label that is not a theme code: not scored")
+    result = {"n": len(texts), "encoder": model.id}
+
+    # Both settings see every idea's text (as the workbench does) but only
+    # the labels they are allowed: none for zero-shot, K per theme few-shot.
+    hidden = np.array([""] * len(texts), dtype=object)
+    zero = ThemeMapper(themes, encoder=model).fit(X, hidden)
+    result["zero_shot_macro_f1"] = None
+    result["few_shot_macro_f1"] = None
+    result["shots"] = shots
+    result["abstain_rate"] = float(np.mean(zero.predict(X) == ""))
+    if len(labelled):
+        y = labels[labelled]
+        predicted = zero.predict(X[labelled], abstain=False)
+        result["zero_shot_macro_f1"] = _macro_f1(y, predicted, codes)
+        scores, abstains = [], []
+        for rep in range(10):
+            rng = np.random.default_rng(seed + rep)
+            train = []
+            for code in codes:
+                rows = labelled[labels[labelled] == code]
+                # Keep at least one row of each theme to predict.
+                take = min(shots, max(len(rows) - 1, 0))
+                train += rng.choice(rows, take, replace=False).tolist()
+            test = np.setdiff1d(labelled, train)
+            if shots <= 0 or not len(test):
+                break
+            mapper = ThemeMapper(themes, encoder=model, random_state=seed)
+            shown = hidden.copy()
+            shown[train] = labels[train]
+            mapper.fit(X, shown)
+            scores.append(
+                _macro_f1(labels[test], mapper.predict(X[test], abstain=False), codes)
+            )
+            abstains.append(float(np.mean(mapper.predict(X[test]) == "")))
+        if scores:
+            result["few_shot_macro_f1"] = float(np.mean(scores))
+            result["abstain_rate"] = float(np.mean(abstains))
+        _progress("theme mapping done")
+
+    groups = np.array(data["dup_group"], dtype=object)
+    in_group = np.flatnonzero(groups != "")
+    result["dup_recall_at_1"] = None
+    if len(in_group):
+        nearest, _ = nearest_neighbors(X, 1)
+        hits = [groups[nearest[i, 0]] == groups[i] for i in in_group]
+        result["dup_recall_at_1"] = float(np.mean(hits))
+
+    result["cluster_ari"] = result["cluster_nmi"] = None
+    if len(labelled) >= 3:
+        clusterer = Clusterer(random_state=seed).fit(X[labelled])
+        y = labels[labelled]
+        result["cluster_ari"] = float(adjusted_rand_score(y, clusterer.labels_))
+        result["cluster_nmi"] = float(
+            normalized_mutual_info_score(y, clusterer.labels_)
+        )
+        result["n_clusters"] = int(clusterer.n_clusters_)
+        _progress(f"clustering done: {clusterer.n_clusters_} clusters")
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _themes_for_bench(data) -> list[dict]:
+    counts = Counter(v for v in data["label"] if v)
+    top = [code for code, _ in counts.most_common(8)]
+    if len(top) >= 2:
+        return [{"code": c, "name": c, "description": ""} for c in top]
+    import json
+
+    path = Path(__file__).parent / "data" / "hackathon11_themes.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def bench(data, *, n=None, encoder="default", seed=0) -> dict:
+    """Time each step of the pipeline over the first ``n`` rows.
+
+    When ``n`` exceeds the rows in the file, rows are repeated to reach it
+    (reported as ``repeated``). Themes are the file's most frequent labels,
+    or the hackathon #11 themes when it has none.
+
+    Returns
+    -------
+    dict
+        Seconds per step, throughput, peak resident memory and the time to
+        suggest a theme and similar ideas for one new idea.
+    """
+    from ml.cluster import Clusterer
+    from ml.duplicates import Duplicates, nearest_neighbors
+    from ml.encoders import get_encoder
+    from ml.keywords import class_keywords
+    from ml.projection import project_2d
+    from ml.themes import ThemeMapper
+
+    texts = data["text"]
+    if not texts:
+        raise DataError("the CSV has no rows")
+    n = len(texts) if n is None else n
+    if n < 1:
+        raise DataError("--n must be at least 1")
+    repeated = n > len(texts)
+    texts = (texts * (n // len(texts) + 1))[:n]
+    result = {"n": n, "encoder": None}
+    timings = {}
+    total = time.perf_counter()
+
+    start = time.perf_counter()
+    model = get_encoder(encoder)
+    result["encoder"] = model.id
+    result["load_s"] = round(time.perf_counter() - start, 3)
+
+    def step(name, func):
+        _progress(f"{name}…")
+        begin = time.perf_counter()
+        value = func()
+        timings[name] = round(time.perf_counter() - begin, 3)
+        return value
+
+    def report(done):
+        if done % 2048 == 0 or done == n:
+            _progress(f"encoded {done}/{n}")
+
+    X = step("encode_s", lambda: model.encode(texts, progress=report))
+    themes = _themes_for_bench(data)
+    mapper = step("map_s", lambda: ThemeMapper(themes, encoder=model).fit())
+    step("map_s_predict", lambda: mapper.predict(X))
+    timings["map_s"] = round(timings["map_s"] + timings.pop("map_s_predict"), 3)
+    clusterer = step("cluster_s", lambda: Clusterer(random_state=seed).fit(X))
+    step("keywords_s", lambda: class_keywords(texts, clusterer.labels_))
+    threshold = model.duplicate_threshold
+    step("duplicates_s", lambda: Duplicates(threshold=threshold).fit(X))
+    step("project_s", lambda: project_2d(X, random_state=seed))
+    result.update(timings)
+    result["total_s"] = round(time.perf_counter() - total, 3)
+    result["texts_per_s"] = round(n / max(timings["encode_s"], 1e-9), 1)
+    # The suggestion is timed against 10,000 stored ideas, repeating the
+    # rows encoded when there are fewer: the search cost depends on the
+    # count, not on the content.
+    stored = np.resize(X, (10_000, X.shape[1])) if len(X) else X
+    one = []
+    for text in texts[:20]:
+        begin = time.perf_counter()
+        vector = model.encode([text])
+        mapper.predict(vector)
+        nearest_neighbors(stored, 5, queries=vector)
+        one.append(time.perf_counter() - begin)
+    result["one_idea_ms"] = round(1000 * float(np.median(one)), 1)
+    result["one_idea_stored"] = len(stored)
+    result["after_encode_s"] = round(
+        sum(v for k, v in timings.items() if k != "encode_s"), 3
+    )
+    result["peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    )
+    result["repeated"] = repeated
+    return result

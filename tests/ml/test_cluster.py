@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+
+from ml.cluster import Clusterer
+
+
+@pytest.fixture(scope="module")
+def vectors(lexical, dev_set):
+    return lexical.encode(list(dev_set["text"]))
+
+
+def test_every_idea_with_text_is_clustered_within_bounds(vectors):
+    model = Clusterer(k_min=3, k_max=8).fit(vectors)
+    assert 3 <= model.n_clusters_ <= 8
+    assert (model.labels_ >= 0).all()
+
+
+def test_rerun_on_same_data_changes_nothing(vectors):
+    first = Clusterer().fit(vectors)
+    second = Clusterer().fit(vectors)
+    np.testing.assert_array_equal(first.labels_, second.labels_)
+    ids = [f"idea-{i}" for i in range(len(vectors))]
+    previous = dict(zip(ids, first.labels_.tolist(), strict=True))
+    third = Clusterer().fit(vectors, ids=ids, previous=previous)
+    np.testing.assert_array_equal(first.labels_, third.labels_)
+
+
+def test_adding_a_few_ideas_moves_few_others(vectors, lexical):
+    ids = list(range(len(vectors)))
+    first = Clusterer(n_clusters=6).fit(vectors, ids=ids)
+    new = lexical.encode(["ย้ายข้าราชการข้ามกระทรวง", "open data on budgets", "ลดขั้นตอน"])
+    grown = np.vstack([vectors, new])
+    previous = dict(zip(ids, first.labels_.tolist(), strict=True))
+    second = Clusterer().fit(grown, ids=[*ids, "a", "b", "c"], previous=previous)
+    moved = np.mean(second.labels_[: len(vectors)] != first.labels_)
+    assert moved <= 0.1
+
+
+def test_pins_and_merges_are_honoured(vectors):
+    ids = list(range(len(vectors)))
+    first = Clusterer(n_clusters=5).fit(vectors, ids=ids)
+    previous = dict(zip(ids, first.labels_.tolist(), strict=True))
+    a, b = first.cluster_ids_[:2]
+    stray = int(np.flatnonzero(first.labels_ != a)[0])
+    second = Clusterer().fit(
+        vectors, ids=ids, previous=previous, pins={stray: int(a)}, merges=[[a, b]]
+    )
+    assert second.labels_[stray] == a
+    assert b not in second.labels_
+    merged = np.isin(first.labels_, [a, b])
+    assert (second.labels_[merged] == a).mean() >= 0.8
+
+
+def test_degenerate_inputs(lexical):
+    one = Clusterer().fit(lexical.encode(["เดียว"]))
+    assert one.labels_.tolist() == [0]
+    same = Clusterer().fit(lexical.encode(["ซ้ำ"] * 6))
+    assert same.n_clusters_ == 1
+    empty = Clusterer().fit(lexical.encode(["", "x y z", "ภาษี"]))
+    assert empty.labels_[0] == -1
+    assert (empty.labels_[1:] >= 0).all()
