@@ -1,4 +1,4 @@
-"""A read-only JSON API over public data: events, their themes and public ideas.
+"""A read-only JSON API over public data: events, themes, public ideas, frameworks.
 
 The same privacy rules as the pages: only live, public events and ideas a
 facilitator accepted; never contact details, tokens or who decided what.
@@ -12,6 +12,9 @@ from django.views.decorators.http import require_GET
 
 from cms.models import EventPage
 from ideas import exporting, selectors
+from ideas.dates import BUDDHIST_ERA_OFFSET
+from strategy import selectors as strategy_selectors
+from strategy.models import Framework
 
 PAGE_SIZE = 50
 
@@ -93,6 +96,7 @@ def api_index(request):
     return JsonResponse(
         {
             "events": request.build_absolute_uri(reverse("api_events")),
+            "frameworks": request.build_absolute_uri(reverse("api_frameworks")),
             "documentation": "docs/api.md in the project's repository",
         }
     )
@@ -128,3 +132,103 @@ def api_event_ideas(request, slug: str):
     if theme:
         ideas = ideas.filter(theme__code=theme)
     return _paginate(request, ideas, exporting.idea_record)
+
+
+def _published_frameworks():
+    return Framework.objects.filter(status=Framework.Status.PUBLISHED).order_by(
+        "-start_year", "slug"
+    )
+
+
+def _framework(framework, request) -> dict:
+    return {
+        "slug": framework.slug,
+        "title": framework.title,
+        "english_title": framework.english_title,
+        "start_year": framework.start_year,
+        "end_year": framework.end_year,
+        "start_year_be": framework.start_year + BUDDHIST_ERA_OFFSET,
+        "end_year_be": framework.end_year + BUDDHIST_ERA_OFFSET,
+        "vision": framework.vision,
+        "english_vision": framework.english_vision,
+        "api_url": request.build_absolute_uri(
+            reverse("api_framework", kwargs={"slug": framework.slug})
+        ),
+    }
+
+
+def _measure(node) -> dict:
+    measure = node.measure
+    return {
+        "number": node.number,
+        "title": measure.title,
+        "english_title": measure.english_title,
+        "description": measure.description,
+        "lead_agency": measure.lead_agency,
+        "supporting_agencies": measure.supporting_agencies,
+        "pilot_scope": measure.pilot_scope,
+        "estimated_budget": (
+            str(measure.estimated_budget)
+            if measure.estimated_budget is not None
+            else None
+        ),
+        "indicators": [
+            {
+                "name": indicator.indicator.name,
+                "english_name": indicator.indicator.english_name,
+                "unit": indicator.indicator.unit,
+                "baseline": (
+                    str(indicator.indicator.baseline)
+                    if indicator.indicator.baseline is not None
+                    else None
+                ),
+                "baseline_year": indicator.indicator.baseline_year,
+                "targets": {
+                    str(year): str(value) for year, value in indicator.targets.items()
+                },
+            }
+            for indicator in node.indicators
+        ],
+        # Only ideas that are public themselves; a cited idea rejected later
+        # stays out of the public record.
+        "ideas": [
+            {"event": idea.event.slug, "number": idea.number, "title": idea.title}
+            for idea in node.ideas
+            if idea.status in selectors.PUBLIC_STATUSES
+        ],
+    }
+
+
+@require_GET
+def api_frameworks(request):
+    return _paginate(
+        request, _published_frameworks(), lambda item: _framework(item, request)
+    )
+
+
+@require_GET
+def api_framework(request, slug: str):
+    framework = _published_frameworks().filter(slug=slug).first()
+    if framework is None:
+        return _error(404, f"No published framework has the slug {slug!r}.")
+    tree = strategy_selectors.framework_tree(framework=framework)
+    data = _framework(framework, request)
+    data["issues"] = [
+        {
+            "number": issue.number,
+            "title": issue.issue.title,
+            "english_title": issue.issue.english_title,
+            "theme": issue.issue.theme.code if issue.issue.theme else None,
+            "goals": [
+                {
+                    "number": goal.number,
+                    "title": goal.goal.title,
+                    "english_title": goal.goal.english_title,
+                    "measures": [_measure(node) for node in goal.measures],
+                }
+                for goal in issue.goals
+            ],
+        }
+        for issue in tree.issues
+    ]
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

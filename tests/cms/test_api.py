@@ -82,3 +82,39 @@ def test_unknown_event_is_a_json_404(client, db):
 
 def test_the_api_is_read_only(client, event):
     assert client.post("/api/v1/events/").status_code == 405
+
+
+def test_only_published_frameworks_with_their_tree(client, event, themes):
+    from strategy import services as strategy_services
+    from tests.factories import FrameworkFactory
+
+    accepted = IdeaFactory(event=event, status=Idea.Status.ACCEPTED)
+    rejected = IdeaFactory(event=event, status=Idea.Status.ACCEPTED, title="ภายหลังไม่รับ")
+    framework = FrameworkFactory(slug="reform-2566-2570")
+    draft = FrameworkFactory(slug="draft-plan")
+    issue = strategy_services.issue_create(
+        framework=framework, title="บริการ", theme=themes[0]
+    )
+    goal = strategy_services.goal_create(issue=issue, title="สะดวก")
+    measure = strategy_services.measure_create(
+        goal=goal, title="ศูนย์บริการ", ideas=[accepted, rejected]
+    )
+    strategy_services.indicator_create(
+        measure=measure, name="จำนวนบริการ", unit="บริการ", targets={2023: 10, 2027: 50}
+    )
+    Idea.objects.filter(pk=rejected.pk).update(status=Idea.Status.REJECTED)
+    assert client.get("/api/v1/frameworks/").json()["count"] == 0
+    type(framework).objects.filter(pk=framework.pk).update(status="published")
+
+    listing = client.get("/api/v1/frameworks/").json()
+    assert [f["slug"] for f in listing["results"]] == ["reform-2566-2570"]
+    assert listing["results"][0]["start_year_be"] == 2566
+    assert client.get(f"/api/v1/frameworks/{draft.slug}/").status_code == 404
+    detail = client.get("/api/v1/frameworks/reform-2566-2570/").json()
+    measure_data = detail["issues"][0]["goals"][0]["measures"][0]
+    assert measure_data["number"] == "1.1.1"
+    assert measure_data["indicators"][0]["targets"] == {
+        "2023": "10.00",
+        "2027": "50.00",
+    }
+    assert [i["number"] for i in measure_data["ideas"]] == [accepted.number]
