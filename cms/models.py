@@ -21,7 +21,9 @@ class BilingualMixin:
         return thai or english
 
 
-class HomePage(BilingualMixin, Page):
+class IntroPage(BilingualMixin, Page):
+    """A page of a title and an introduction, each in Thai and in English."""
+
     english_title = models.CharField(_("title in English"), max_length=255, blank=True)
     intro = RichTextField(_("introduction"), blank=True)
     english_intro = RichTextField(_("introduction in English"), blank=True)
@@ -32,13 +34,6 @@ class HomePage(BilingualMixin, Page):
         FieldPanel("intro"),
         FieldPanel("english_intro"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.EventIndexPage", "cms.FrameworkIndexPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("home page")
 
     @property
     def display_title(self) -> str:
@@ -47,6 +42,19 @@ class HomePage(BilingualMixin, Page):
     @property
     def display_intro(self) -> str:
         return self.in_language(self.intro, self.english_intro)
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(IntroPage):
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.EventIndexPage", "cms.FrameworkIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -60,30 +68,12 @@ class HomePage(BilingualMixin, Page):
         return context
 
 
-class EventIndexPage(BilingualMixin, Page):
-    english_title = models.CharField(_("title in English"), max_length=255, blank=True)
-    intro = RichTextField(_("introduction"), blank=True)
-    english_intro = RichTextField(_("introduction in English"), blank=True)
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("english_title"),
-        FieldPanel("intro"),
-        FieldPanel("english_intro"),
-    ]
+class EventIndexPage(IntroPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.EventPage"]
 
     class Meta:
         verbose_name = _("events index")
-
-    @property
-    def display_title(self) -> str:
-        return self.in_language(self.title, self.english_title)
-
-    @property
-    def display_intro(self) -> str:
-        return self.in_language(self.intro, self.english_intro)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -213,36 +203,18 @@ class EventPage(RoutablePageMixin, BilingualMixin, Page):
         return context
 
 
-class FrameworkIndexPage(BilingualMixin, Page):
+class FrameworkIndexPage(IntroPage):
     """The strategy section: the framework documents under it share one workflow.
 
     Policy writers may add and edit pages here and approvers publish them
     (see workbench.roles); the approval workflow is assigned to this page.
     """
 
-    english_title = models.CharField(_("title in English"), max_length=255, blank=True)
-    intro = RichTextField(_("introduction"), blank=True)
-    english_intro = RichTextField(_("introduction in English"), blank=True)
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("english_title"),
-        FieldPanel("intro"),
-        FieldPanel("english_intro"),
-    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.FrameworkPage"]
 
     class Meta:
         verbose_name = _("strategy section")
-
-    @property
-    def display_title(self) -> str:
-        return self.in_language(self.title, self.english_title)
-
-    @property
-    def display_intro(self) -> str:
-        return self.in_language(self.intro, self.english_intro)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
