@@ -29,10 +29,6 @@ _SESSION_UPLOADS = "idea_import_uploads"
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
 class ImportForm(forms.Form):
     event = forms.ModelChoiceField(
         label=gettext_lazy("Event"), queryset=EventPage.objects.order_by("-start_date")
@@ -80,7 +76,7 @@ def _check_permission(request) -> None:
 def _store_upload(request, uploaded) -> str:
     """Keep the uploaded file between the preview and the confirmation."""
     upload_id = uuid.uuid4().hex
-    folder = _upload_dir()
+    folder = importing.upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(uploaded.name).suffix.lower()[:6]
     (folder / f"{upload_id}{suffix}").write_bytes(uploaded.read())
@@ -96,7 +92,7 @@ def _stored_upload(request, upload_id: str) -> tuple[str, Path] | None:
     entry = request.session.get(_SESSION_UPLOADS, {}).get(upload_id)
     if not entry or not _UPLOAD_ID.match(upload_id):
         return None
-    path = _upload_dir() / f"{upload_id}{entry['suffix']}"
+    path = importing.upload_dir() / f"{upload_id}{entry['suffix']}"
     return (entry["name"], path) if path.exists() else None
 
 

@@ -270,6 +270,11 @@ class CleanRow:
 # Reading
 
 
+def upload_dir() -> Path:
+    """Where uploaded files wait between the admin's check and the import."""
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
 def max_bytes() -> int:
     return getattr(settings, "IDEAS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 

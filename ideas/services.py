@@ -560,3 +560,21 @@ def contacts_erase(*, email: str, actor) -> int:
             Contact.objects.filter(pk__in=[contact.pk for contact in contacts]).delete()
         logger.info("contacts erased on request: %s by user %s", count, actor.pk)
     return count
+
+
+def import_uploads_purge(*, max_age_hours: int = 24, now=None) -> int:
+    """Delete uploaded import files left behind (checked but never imported).
+
+    They may hold columns of personal data that imports never read, so they
+    are kept no longer than a day. Returns how many files were deleted.
+    """
+    now = (now or timezone.now()).timestamp()
+    folder = importing.upload_dir()
+    if not folder.is_dir():
+        return 0
+    count = 0
+    for path in folder.iterdir():
+        if path.is_file() and now - path.stat().st_mtime > max_age_hours * 3600:
+            path.unlink(missing_ok=True)
+            count += 1
+    return count

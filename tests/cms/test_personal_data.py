@@ -95,3 +95,19 @@ def test_contacts_are_purged_after_the_retention_period(submitted, settings):
 def test_the_form_states_the_retention_period(client, event, settings):
     settings.IDEAS_CONTACT_RETENTION_DAYS = 180
     assert "180" in client.get(event.url).content.decode()
+
+
+def test_purge_also_deletes_import_uploads_left_for_a_day(settings, tmp_path, db):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    old, fresh = folder / "old.csv", folder / "fresh.csv"
+    old.write_text("title,email\nไอเดีย,somchai@example.org\n")
+    fresh.write_text("title\nไอเดีย\n")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+    call_command("purge_contacts")
+    assert not old.exists() and fresh.exists()
