@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -17,6 +18,7 @@ from ideas import selectors, services
 from ml.collation import thai_sort_key
 from strategy import selectors as strategy_selectors
 
+TRACKER_PAGE_SIZE = 100
 _RECENT_COOKIE = "recent_submission"
 _RECENT_SALT = "cms.views.recent_submission"
 
@@ -162,7 +164,16 @@ def event_ideas(request, *, page):
     if by_title:
         # Thai dictionary order, which the database's collation does not know.
         ideas.sort(key=lambda idea: thai_sort_key(idea.title))
-    adoptions = strategy_selectors.ideas_adoptions(ideas=ideas)
+    number = request.GET.get("page")
+    wanted = request.GET.get("idea", "")
+    if wanted.isdigit():
+        # A link to one idea (from search) opens the page that holds it.
+        for position, idea in enumerate(ideas):
+            if idea.number == int(wanted):
+                number = position // TRACKER_PAGE_SIZE + 1
+                break
+    listing = Paginator(ideas, TRACKER_PAGE_SIZE).get_page(number)
+    adoptions = strategy_selectors.ideas_adoptions(ideas=list(listing.object_list))
     return TemplateResponse(
         request,
         "cms/event_ideas.html",
@@ -170,6 +181,8 @@ def event_ideas(request, *, page):
             "page": page,
             "self": page,
             "by_title": by_title,
-            "rows": [(idea, adoptions.get(idea.pk, [])) for idea in ideas],
+            "listing": listing,
+            "sort_query": "sort=title&" if by_title else "",
+            "rows": [(idea, adoptions.get(idea.pk, [])) for idea in listing],
         },
     )

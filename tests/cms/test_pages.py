@@ -79,3 +79,20 @@ def test_tracker_sorts_titles_in_thai_dictionary_order(client, event):
     body = client.get(event.url + "ideas/", {"sort": "title"}).content.decode()
     positions = [body.index(title) for title in ("กาแฟ", "เกมการศึกษา", "ไก่ชน", "ขวดน้ำ")]
     assert positions == sorted(positions)
+
+
+def test_tracker_pages_and_finds_the_page_of_one_idea(client, event):
+    from ideas.models import Idea
+    from tests.factories import IdeaFactory
+
+    Idea.objects.bulk_create(
+        IdeaFactory.build(
+            event=event, number=n, title=f"ไอเดียเลขที่ {n:03d}", status="accepted"
+        )
+        for n in range(1, 131)
+    )
+    first = client.get(event.url + "ideas/").content.decode()
+    assert "ไอเดียเลขที่ 100" in first and "ไอเดียเลขที่ 101" not in first
+    assert "หน้า 1 จาก 2" in first
+    linked = client.get(event.url + "ideas/", {"idea": "120"}).content.decode()
+    assert 'id="idea-120"' in linked and "หน้า 2 จาก 2" in linked
