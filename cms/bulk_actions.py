@@ -91,6 +91,41 @@ class RejectBulkAction(IdeaBulkAction):
         ) % {"count": num_parent_objects}
 
 
+class AcceptSuggestionBulkAction(IdeaBulkAction):
+    display_name = _("Accept suggested theme")
+    action_type = "accept_suggestion"
+    aria_label = _("Give the selected ideas the theme the model suggests")
+    action_priority = 25
+    confirm_label = _("Yes, accept the suggestions")
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        accepted = skipped = 0
+        for idea in objects:
+            try:
+                services.idea_accept_suggestion(idea=idea, actor=user)
+            except ValidationError:
+                # No suggestion (not made yet, or the model could not decide).
+                skipped += 1
+            else:
+                accepted += 1
+        return accepted, skipped
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        message = ngettext(
+            "The suggested theme of %(count)d idea has been accepted.",
+            "The suggested themes of %(count)d ideas have been accepted.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + ngettext(
+                "%(count)d idea had no suggestion and was left unchanged.",
+                "%(count)d ideas had no suggestion and were left unchanged.",
+                num_child_objects,
+            ) % {"count": num_child_objects}
+        return message
+
+
 class ThemeForm(forms.Form):
     theme = forms.ModelChoiceField(
         label=_("Theme"),
@@ -192,6 +227,7 @@ class AddTagsBulkAction(IdeaBulkAction):
 BULK_ACTIONS = [
     AcceptBulkAction,
     RejectBulkAction,
+    AcceptSuggestionBulkAction,
     SetThemeBulkAction,
     AddTagsBulkAction,
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cms import throttles
 from cms.forms import HONEYPOT_FIELD, IdeaSubmissionForm
-from ideas import selectors, services
+from ideas import selectors, services, tasks
 from ml.collation import thai_sort_key
 from strategy import selectors as strategy_selectors
 
@@ -116,6 +116,9 @@ def event_page(request, *, page, context, template):
                     if submission.created:
                         _remember_token(response, submission.idea.pk, token)
                         throttles.count_submission(request)
+                        # The model's suggestion comes from the worker, so the
+                        # participant does not wait for it.
+                        tasks.suggest_theme.enqueue(idea_id=submission.idea.pk)
                     return response
                 form.add_error(None, _("This idea was received a moment ago."))
         if form.errors:

@@ -17,6 +17,16 @@ from ideas.models import Contact, Idea, Theme
 CONTACT_PERMISSION = "ideas.view_contact"
 
 
+def suggestion_label(idea: Idea) -> str:
+    """The model's suggestion as a facilitator reads it: "Digital (85%)"."""
+    if idea.suggestion_confidence is None:
+        return ""
+    percent = round(idea.suggestion_confidence * 100)
+    if idea.suggested_theme is None:
+        return _("Can't decide (%(percent)s%%)") % {"percent": percent}
+    return f"{idea.suggested_theme.name} ({percent}%)"
+
+
 class IdeaPermissionPolicy(ModelPermissionPolicy):
     """Ideas come from participants, and nothing they submitted is deleted.
 
@@ -153,6 +163,11 @@ class IdeaViewSet(SnippetViewSet):
         Column("number", label="#", sort_key="number"),
         Column("event", label=_("event"), accessor="event.title"),
         Column("theme", label=_("theme")),
+        Column(
+            "suggested_theme",
+            label=_("suggestion"),
+            accessor=lambda idea: suggestion_label(idea),
+        ),
         Column(
             "status",
             label=_("status"),

@@ -147,6 +147,21 @@ class Idea(models.Model):
         default=ThemeSource.NONE,
         blank=True,
     )
+    # The model's suggestion is kept beside the theme, never in it: a person's
+    # choice is not overwritten, and accepting a suggestion is a decision.
+    suggested_theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("suggested theme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    suggestion_confidence = models.FloatField(
+        _("confidence of the suggestion"), null=True, blank=True
+    )
+    suggestion_model = models.CharField(_("suggested by"), max_length=100, blank=True)
+    suggested_at = models.DateTimeField(_("suggested at"), null=True, blank=True)
     tags = TaggableManager(through=IdeaTag, blank=True, verbose_name=_("tags"))
     # Only a hash: a copy of the database must not open anyone's tracking page.
     tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -243,3 +258,27 @@ class IdeaDecision(models.Model):
 
     def __str__(self):
         return f"{self.idea_id} {self.field}: {self.old_value} → {self.new_value}"
+
+
+class IdeaEmbedding(models.Model):
+    """An idea's vector from one encoder, kept so no text is embedded twice.
+
+    ``text_hash`` says which text the vector was made from; an edited idea
+    gets a new vector.
+    """
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="embeddings")
+    encoder_id = models.CharField(max_length=100)
+    text_hash = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "encoder_id"], name="unique_idea_embedding"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.idea_id} {self.encoder_id}"

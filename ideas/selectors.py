@@ -69,7 +69,9 @@ def ideas_public(*, event) -> QuerySet[Idea]:
 
 def idea_list_for_admin() -> QuerySet[Idea]:
     """Ideas as facilitators list them, with what each row shows fetched at once."""
-    return Idea.objects.select_related("event", "theme").order_by("-created_at", "-pk")
+    return Idea.objects.select_related("event", "theme", "suggested_theme").order_by(
+        "-created_at", "-pk"
+    )
 
 
 @dataclass(frozen=True)

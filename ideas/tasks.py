@@ -43,3 +43,13 @@ def import_ideas_file(
         "warnings": [str(warning) for warning in parsed.warnings],
         **result.as_dict(),
     }
+
+
+@task(backend="background")
+def suggest_theme(*, idea_id: int) -> str:
+    """Suggest a theme for a newly submitted idea; returns the code or ""."""
+    idea = Idea.objects.filter(pk=idea_id).first()
+    if idea is None:
+        return ""
+    idea = services.idea_suggest_theme(idea=idea)
+    return idea.suggested_theme.code if idea.suggested_theme else ""

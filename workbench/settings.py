@@ -217,6 +217,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_LOCKOUT_TEMPLATE = "429_login.html"
 
+# The offline text model (ml.encoders.get_encoder): "default" (multilingual e5,
+# Thai and English), "use", "lexical" (fast, weak) or "st:<path>".
+ML_ENCODER = os.environ.get("ML_ENCODER", "default")
+
 # The ideas app
 # Bumped whenever the consent wording on the submission form changes, so each
 # stored consent says which text the participant agreed to.

@@ -23,7 +23,7 @@ from cms.models import (
     FrameworkPage,
     HomePage,
 )
-from ideas import services
+from ideas import services, tasks
 from ideas.models import Idea, Theme
 from ml.text import normalize_text
 from strategy import services as strategy_services
@@ -290,6 +290,9 @@ class Command(BaseCommand):
                     reason=item.get("reject_reason", ""),
                 )
             services.idea_add_tags(idea=idea, tags=item.get("tags", []))
+            if theme is None:
+                # As for a participant's idea: the worker suggests a theme.
+                tasks.suggest_theme.enqueue(idea_id=idea.pk)
             count += 1
         if count:
             self.created.append(f"{count} ideas")
