@@ -215,12 +215,16 @@ def _write_provenance(ideas, stream: IO[str]) -> int:
     """Every theme and status decision on the public ideas: who, when, from what.
 
     The first row of each idea is how its theme was first set (by the
-    participant, a facilitator or the model); then each recorded decision.
+    participant, a facilitator or the model); then the model's suggestion
+    (field ``theme_suggestion``: which model, when, with what confidence; an
+    empty ``to`` is "can't decide"); then each recorded decision.
     """
     stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(PROVENANCE_COLUMNS)
-    ideas = list(ideas.prefetch_related("decisions__actor"))
+    ideas = list(
+        ideas.select_related("suggested_theme").prefetch_related("decisions__actor")
+    )
     for idea in ideas:
         decisions = list(idea.decisions.all())
         first_theme = next((d for d in decisions if d.field == "theme"), None)
@@ -242,6 +246,20 @@ def _write_provenance(ideas, stream: IO[str]) -> int:
                     "",
                     idea.created_at.isoformat(),
                     "",
+                ]
+            )
+        if idea.suggestion_model:
+            writer.writerow(
+                [
+                    idea.number,
+                    _guarded(idea.title),
+                    "theme_suggestion",
+                    "",
+                    idea.suggested_theme.code if idea.suggested_theme else "",
+                    Idea.ThemeSource.MODEL,
+                    idea.suggestion_model,
+                    idea.suggested_at.isoformat() if idea.suggested_at else "",
+                    f"confidence {idea.suggestion_confidence:.2f}",
                 ]
             )
         for decision in decisions:

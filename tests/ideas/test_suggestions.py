@@ -116,3 +116,25 @@ def test_accepting_a_suggestion_is_a_recorded_decision(
 
 def test_the_task_ignores_a_vanished_idea(db):
     assert tasks.suggest_theme.call(idea_id=999_999) == ""
+
+
+def test_the_provenance_export_names_the_model_and_its_confidence(
+    event, event_themes, facilitator, tmp_path
+):
+    import csv
+    import io
+
+    from ideas import exporting
+
+    new = idea(event, "Open data portal app", "digital services and open data exchange")
+    Idea.objects.filter(pk=new.pk).update(status=Idea.Status.ACCEPTED)
+    services.idea_suggest_theme(idea=new)
+    services.idea_accept_suggestion(idea=new, actor=facilitator)
+    stream = io.StringIO()
+    exporting.export_ideas(event=event, format="provenance", stream=stream)
+    rows = list(csv.DictReader(io.StringIO(stream.getvalue().lstrip("\ufeff"))))
+    suggestion, decision = rows
+    assert suggestion["field"] == "theme_suggestion" and suggestion["to"] == "digital"
+    assert suggestion["decided_by"].startswith("lexical")
+    assert suggestion["reason"].startswith("confidence ")
+    assert (decision["to"], decision["decided_by"]) == ("digital", "facilitator")
