@@ -24,6 +24,23 @@ class IdeaBulkAction(SnippetBulkAction):
     def get_execution_context(self):
         return {"user": self.request.user}
 
+    @staticmethod
+    def apply(objects, change) -> tuple[int, int]:
+        """Run ``change(idea)`` on each idea; count those changed and those refused.
+
+        A ValidationError leaves that idea as it was and the others still
+        change; the success message says how many were left.
+        """
+        changed = refused = 0
+        for idea in objects:
+            try:
+                change(idea)
+            except ValidationError:
+                refused += 1
+            else:
+                changed += 1
+        return changed, refused
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_title"] = self.display_name
@@ -40,9 +57,12 @@ class AcceptBulkAction(IdeaBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        for idea in objects:
-            services.idea_set_status(idea=idea, status=Idea.Status.ACCEPTED, actor=user)
-        return len(objects), 0
+        return cls.apply(
+            objects,
+            lambda idea: services.idea_set_status(
+                idea=idea, status=Idea.Status.ACCEPTED, actor=user
+            ),
+        )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext(
@@ -77,11 +97,12 @@ class RejectBulkAction(IdeaBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, reason="", **kwargs):
-        for idea in objects:
-            services.idea_set_status(
+        return cls.apply(
+            objects,
+            lambda idea: services.idea_set_status(
                 idea=idea, status=Idea.Status.REJECTED, actor=user, reason=reason
-            )
-        return len(objects), 0
+            ),
+        )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext(
@@ -100,16 +121,10 @@ class AcceptSuggestionBulkAction(IdeaBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        accepted = skipped = 0
-        for idea in objects:
-            try:
-                services.idea_accept_suggestion(idea=idea, actor=user)
-            except ValidationError:
-                # No suggestion (not made yet, or the model could not decide).
-                skipped += 1
-            else:
-                accepted += 1
-        return accepted, skipped
+        # Refused where there is no suggestion (not made yet, or "can't decide").
+        return cls.apply(
+            objects, lambda idea: services.idea_accept_suggestion(idea=idea, actor=user)
+        )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         message = ngettext(
@@ -166,16 +181,11 @@ class SetThemeBulkAction(IdeaBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, theme=None, **kwargs):
-        changed = skipped = 0
-        for idea in objects:
-            try:
-                services.idea_set_theme(idea=idea, theme=theme, actor=user)
-            except ValidationError:
-                # The theme belongs to another event than this idea's.
-                skipped += 1
-            else:
-                changed += 1
-        return changed, skipped
+        # Refused where the theme belongs to another event than the idea's.
+        return cls.apply(
+            objects,
+            lambda idea: services.idea_set_theme(idea=idea, theme=theme, actor=user),
+        )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         message = ngettext(
