@@ -1,8 +1,11 @@
 """The public site: home, events index and event pages."""
 
+from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -113,6 +116,18 @@ class EventPage(RoutablePageMixin, BilingualMixin, Page):
         blank=True,
         help_text=_("Optional: the form closes by itself at this time."),
     )
+    # Who may moderate, theme and cluster this event's ideas. Facilitators
+    # work on the events they are named on; administrators on every event.
+    facilitators = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitators"),
+        blank=True,
+        related_name="facilitated_events",
+        help_text=_(
+            "Users who may moderate, theme and cluster this event's ideas. "
+            "Administrators may always."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -134,6 +149,7 @@ class EventPage(RoutablePageMixin, BilingualMixin, Page):
             [FieldPanel("submissions_open"), FieldPanel("submissions_close_at")],
             heading=_("Submissions"),
         ),
+        FieldPanel("facilitators", widget=forms.CheckboxSelectMultiple),
         InlinePanel("themes", heading=_("Themes"), label=_("theme")),
     ]
     search_fields = [
@@ -193,9 +209,19 @@ class EventPage(RoutablePageMixin, BilingualMixin, Page):
 
         return event_ideas(request, page=self)
 
+    @path("hints/", name="hints")
+    def hints_route(self, request):
+        from cms.hints import hints
+
+        return hints(request, page=self)
+
     @property
     def ideas_url(self) -> str:
         return (self.url or "") + self.reverse_subpage("ideas")
+
+    @property
+    def hints_url(self) -> str:
+        return (self.url or "") + self.reverse_subpage("hints")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

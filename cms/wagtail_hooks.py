@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -47,6 +47,24 @@ def idea_file_urls():
         ),
         path("ideas/export/", admin_views.export_ideas, name="ideas_export"),
         path("personal-data/", admin_views.personal_data, name="personal_data"),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def workbench_urls():
+    from cms import duplicates_views, workbench_views
+
+    return [
+        path(
+            "workbench/",
+            include((workbench_views.urlpatterns, "workbench"), namespace="workbench"),
+        ),
+        path(
+            "duplicates/",
+            include(
+                (duplicates_views.urlpatterns, "duplicates"), namespace="duplicates"
+            ),
+        ),
     ]
 
 

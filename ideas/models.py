@@ -162,6 +162,12 @@ class Idea(models.Model):
     )
     suggestion_model = models.CharField(_("suggested by"), max_length=100, blank=True)
     suggested_at = models.DateTimeField(_("suggested at"), null=True, blank=True)
+    # Why the model suggested what it did, for the facilitator: the nearest
+    # ideas with a confirmed theme ({"idea", "number", "title", "theme",
+    # "similarity"}) and the idea's words shared with the theme ("keywords").
+    suggestion_reasons = models.JSONField(
+        _("why"), default=dict, blank=True, editable=False
+    )
     tags = TaggableManager(through=IdeaTag, blank=True, verbose_name=_("tags"))
     # Only a hash: a copy of the database must not open anyone's tracking page.
     tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -174,6 +180,16 @@ class Idea(models.Model):
     # idea instead of adding a copy. Empty for ideas submitted on the site.
     external_id = models.CharField(
         _("imported id"), max_length=100, blank=True, default="", editable=False
+    )
+    # A merged duplicate keeps its text, author and tracking page; it points at
+    # the idea that carries on, and pointing it nowhere undoes the merge.
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
     )
     created_at = models.DateTimeField(
         _("submitted at"), auto_now_add=True, db_index=True
@@ -188,6 +204,12 @@ class Idea(models.Model):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-created_at", "-pk"]
+        permissions = [
+            (
+                "facilitate_any_event",
+                "Can moderate, theme and cluster the ideas of every event",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "number"], name="unique_idea_number"
@@ -233,6 +255,7 @@ class IdeaDecision(models.Model):
     class Field(models.TextChoices):
         STATUS = "status", _("Status")
         THEME = "theme", _("Theme")
+        DUPLICATE = "duplicate_of", _("Duplicate of")
 
     idea = models.ForeignKey(
         Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="decisions"
@@ -282,3 +305,262 @@ class IdeaEmbedding(models.Model):
 
     def __str__(self):
         return f"{self.idea_id} {self.encoder_id}"
+
+
+class DuplicateDismissal(models.Model):
+    """A facilitator's word that two ideas the model paired are not duplicates.
+
+    Stored with the lower idea id first, so a pair is dismissed once whichever
+    way round it is shown.
+    """
+
+    idea_low = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="+", verbose_name=_("idea")
+    )
+    idea_high = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="+", verbose_name=_("other idea")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dismissed duplicate pair")
+        verbose_name_plural = _("dismissed duplicate pairs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea_low", "idea_high"], name="unique_duplicate_dismissal"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(idea_low__lt=models.F("idea_high")),
+                name="duplicate_dismissal_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.idea_low_id} ≠ {self.idea_high_id}"
+
+
+class ClusteringRun(models.Model):
+    """One clustering of an event's ideas (all of them, or one theme's).
+
+    Kept for good, with the encoder, parameters, who started it and what
+    changed, so a cluster's history can be told and a result reproduced.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    event = models.ForeignKey(
+        "cms.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="clustering_runs",
+    )
+    # The scope: a theme's code, or "" for all the event's ideas. A code and
+    # not a key, so the run's record survives the theme being renamed or removed.
+    scope = models.CharField(_("theme"), max_length=40, blank=True, default="")
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.QUEUED,
+        db_index=True,
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    error = models.TextField(_("reason it failed"), blank=True)
+    encoder_id = models.CharField(_("encoder"), max_length=100)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Updated as the run makes progress; a running run silent for long is a
+    # dead worker's, and is marked failed so that a new run can start.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    n_ideas = models.PositiveIntegerField(_("ideas"), null=True, blank=True)
+    n_clusters = models.PositiveIntegerField(_("clusters"), null=True, blank=True)
+    unclustered = models.PositiveIntegerField(_("unclustered"), null=True, blank=True)
+    changed_assignments = models.PositiveIntegerField(
+        _("ideas that changed cluster"), null=True, blank=True
+    )
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    # idea id (as a string: JSON keys) -> cluster number, as this run left them.
+    assignments = models.JSONField(default=dict, blank=True, editable=False)
+    # What this run changed since the previous one: moved ideas, new and
+    # emptied clusters, renamed labels, facilitators' edits it kept.
+    changes = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("clustering run")
+        verbose_name_plural = _("clustering runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One run at a time per event and scope: two would fight over
+            # the same clusters.
+            models.UniqueConstraint(
+                fields=["event", "scope"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_clustering_run",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_id}/{self.scope or '*'} #{self.pk} {self.status}"
+
+
+class Cluster(models.Model):
+    """A group of similar ideas within an event (or one of its themes).
+
+    ``number`` is the cluster's identity across runs; a facilitator's name,
+    merges and pins are the authority that re-runs keep.
+    """
+
+    class LabelSource(models.TextChoices):
+        MODEL = "model", _("Keywords from the model")
+        FACILITATOR = "facilitator", _("Named by a facilitator")
+
+    event = models.ForeignKey(
+        "cms.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="clusters",
+    )
+    scope = models.CharField(_("theme"), max_length=40, blank=True, default="")
+    number = models.PositiveIntegerField(_("number"))
+    label = models.CharField(_("name"), max_length=200)
+    label_source = models.CharField(
+        _("named by"),
+        max_length=20,
+        choices=LabelSource.choices,
+        default=LabelSource.MODEL,
+    )
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    size = models.PositiveIntegerField(_("ideas"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
+    # Raised by every edit; an edit made against an older version is refused
+    # so that two facilitators cannot overwrite each other unknowingly.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_run = models.ForeignKey(
+        ClusteringRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["event", "scope", "-size", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "scope", "number"], name="unique_cluster_number"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ClusterMembership(models.Model):
+    """An idea's place in a cluster; one per idea and scope."""
+
+    class Source(models.TextChoices):
+        MODEL = "model", _("Placed by the model")
+        FACILITATOR = "facilitator", _("Placed by a facilitator")
+
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="memberships"
+    )
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="cluster_memberships"
+    )
+    scope = models.CharField(max_length=40, blank=True, default="")
+    source = models.CharField(
+        max_length=20, choices=Source.choices, default=Source.MODEL
+    )
+    # A pinned idea stays where a person put it, whatever a re-run finds.
+    pinned = models.BooleanField(_("pinned"), default=False)
+    similarity = models.FloatField(_("similarity to the centre"), null=True, blank=True)
+    # Position on the event's map (PCA of the scope's embeddings), in [-1, 1].
+    x = models.FloatField(null=True, blank=True)
+    y = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "scope"], name="unique_cluster_membership"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.idea_id} in {self.cluster_id}"
+
+
+class ClusterEdit(models.Model):
+    """A facilitator's edit of the clusters, logged: the authority re-runs keep."""
+
+    class Action(models.TextChoices):
+        RENAME = "rename", _("Renamed")
+        MERGE = "merge", _("Merged")
+        SPLIT = "split", _("Split")
+        MOVE = "move", _("Moved ideas")
+        PIN = "pin", _("Pinned")
+        UNPIN = "unpin", _("Unpinned")
+
+    event = models.ForeignKey(
+        "cms.EventPage", on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=40, blank=True, default="")
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="edits")
+    action = models.CharField(_("edit"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("cluster edit")
+        verbose_name_plural = _("cluster edits")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.cluster_id} {self.action}"

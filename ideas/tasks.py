@@ -5,7 +5,7 @@ from pathlib import Path
 from django_tasks import task
 
 from ideas import importing, services
-from ideas.models import Idea
+from ideas.models import ClusteringRun, Idea
 
 
 @task(backend="background")
@@ -43,6 +43,37 @@ def import_ideas_file(
         "warnings": [str(warning) for warning in parsed.warnings],
         **result.as_dict(),
     }
+
+
+@task(backend="background")
+def cluster_ideas(*, run_id: int) -> dict:
+    """Carry out a requested clustering run; returns the command's summary.
+
+    Failures are recorded on the run (status "failed" and the reason) by
+    ``clustering_run_execute``, which leaves the previous clusters in place.
+    """
+    from ideas.services.clusters import clustering_run_execute
+
+    run = ClusteringRun.objects.get(pk=run_id)
+    return clustering_run_execute(run=run).summary()
+
+
+@task(backend="background")
+def embed_event_ideas(*, event_id: int) -> int:
+    """Embed the event's ideas with the configured encoder; returns how many
+    were new. Run when the encoder setting changed, never on a page request."""
+    from ideas.services.suggestions import ideas_embed_event
+
+    return ideas_embed_event(event_id=event_id)
+
+
+@task(backend="background")
+def suggest_themes(*, event_id: int) -> int:
+    """Refresh the suggestions of the event's ideas that await a theme;
+    returns how many got one."""
+    from ideas.services.suggestions import ideas_suggest_themes
+
+    return ideas_suggest_themes(event_id=event_id)
 
 
 @task(backend="background")

@@ -1,0 +1,3 @@
+"""The review queue of likely duplicate ideas, in the Wagtail admin."""
+
+urlpatterns = []

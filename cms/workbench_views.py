@@ -1,0 +1,3 @@
+"""The facilitator's workbench in the Wagtail admin: one event at a time."""
+
+urlpatterns = []
