@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from cms.models import EventPage
 from ideas import exporting, selectors
 from ideas.dates import BUDDHIST_ERA_OFFSET
+from ideas.selectors.public import clusters_public
 from strategy import selectors as strategy_selectors
 from strategy.models import Framework
 
@@ -76,6 +77,9 @@ def _event(event: EventPage, request, *, with_themes: bool = True) -> dict:
         "ideas_api_url": request.build_absolute_uri(
             reverse("api_event_ideas", kwargs={"slug": event.slug})
         ),
+        "clusters_api_url": request.build_absolute_uri(
+            reverse("api_event_clusters", kwargs={"slug": event.slug})
+        ),
     }
     if with_themes:
         data["themes"] = [
@@ -132,6 +136,29 @@ def api_event_ideas(request, slug: str):
     if theme:
         ideas = ideas.filter(theme__code=theme)
     return _paginate(request, ideas, exporting.idea_record)
+
+
+@require_GET
+def api_event_clusters(request, slug: str):
+    event = _find_event(slug)
+    if event is None:
+        return _error(404, f"No public event has the slug {slug!r}.")
+    clusters = clusters_public(event=event)
+    theme = request.GET.get("theme")
+    if theme is not None:
+        clusters = [cluster for cluster in clusters if cluster.scope == theme]
+    return _paginate(
+        request,
+        clusters,
+        lambda cluster: {
+            "number": cluster.number,
+            "theme": cluster.scope or None,
+            "label": cluster.label,
+            "keywords": cluster.keywords,
+            "size": cluster.size,
+            "ideas": cluster.idea_numbers,
+        },
+    )
 
 
 def _published_frameworks():

@@ -22,6 +22,11 @@ urlpatterns = [
         cms_api.api_event_ideas,
         name="api_event_ideas",
     ),
+    path(
+        "api/v1/events/<slug:slug>/clusters/",
+        cms_api.api_event_clusters,
+        name="api_event_clusters",
+    ),
     path("api/v1/frameworks/", cms_api.api_frameworks, name="api_frameworks"),
     path("api/v1/frameworks/<slug:slug>/", cms_api.api_framework, name="api_framework"),
 ]

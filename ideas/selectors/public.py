@@ -1,0 +1,87 @@
+"""Clusters as the public may see them: only through the ideas that are public."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from ideas.models import Cluster, ClusterMembership
+from ideas.selectors import PUBLIC_STATUSES
+from ml.keywords import label_from_keywords
+from ml.text import tokenize
+
+
+@dataclass
+class PublicCluster:
+    """A cluster reduced to what its public ideas show."""
+
+    number: int
+    scope: str
+    label: str
+    keywords: list[str]
+    idea_numbers: list[int] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.idea_numbers)
+
+
+def _public_words(memberships) -> set[str]:
+    words = set()
+    for membership in memberships:
+        idea = membership.idea
+        text = f"{idea.title}\n{idea.problem}\n{idea.solution}"
+        words.update(word.casefold() for word in tokenize(text))
+    return words
+
+
+def _word(keyword) -> str:
+    # Stored as words, or as (word, score) pairs straight from ml.keywords.
+    return keyword[0] if isinstance(keyword, list | tuple) else str(keyword)
+
+
+def clusters_public(*, event) -> list[PublicCluster]:
+    """The event's active clusters that hold at least one public idea.
+
+    Keywords come from every member's text, and a member still waiting for
+    moderation (or rejected) is not public: a keyword is shown only when a
+    public member uses it, and a label the model made from keywords is made
+    again from the keywords shown. A facilitator's name is shown as given.
+    """
+    memberships = (
+        ClusterMembership.objects.filter(idea__status__in=PUBLIC_STATUSES)
+        .select_related("idea")
+        .order_by("idea__number")
+    )
+    clusters = (
+        Cluster.objects.filter(event=event, is_active=True)
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+        .order_by("scope", "-size", "number")
+    )
+    result = []
+    for cluster in clusters:
+        public = list(cluster.memberships.all())
+        if not public:
+            continue
+        words = _public_words(public)
+        keywords = [
+            _word(keyword)
+            for keyword in cluster.keywords
+            if _word(keyword).casefold() in words
+        ]
+        if cluster.label_source == Cluster.LabelSource.FACILITATOR:
+            label = cluster.label
+        else:
+            label = label_from_keywords(keywords) or _("Cluster %(number)s") % {
+                "number": cluster.number
+            }
+        result.append(
+            PublicCluster(
+                number=cluster.number,
+                scope=cluster.scope,
+                label=label,
+                keywords=keywords,
+                idea_numbers=[membership.idea.number for membership in public],
+            )
+        )
+    return result
