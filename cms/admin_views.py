@@ -29,10 +29,35 @@ _SESSION_UPLOADS = "idea_import_uploads"
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-class ImportForm(forms.Form):
-    event = forms.ModelChoiceField(
-        label=gettext_lazy("Event"), queryset=EventPage.objects.order_by("-start_date")
-    )
+class FacilitatedEventField(forms.ModelChoiceField):
+    """An event the user may facilitate; the form sets the queryset per user."""
+
+    default_error_messages = {
+        "invalid_choice": gettext_lazy(
+            "You do not facilitate that event: choose one of the events you "
+            "facilitate. An administrator names an event's facilitators on its "
+            "page."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=gettext_lazy("Event"), queryset=EventPage.objects.none(), **kwargs
+        )
+
+
+class UserEventsForm(forms.Form):
+    """A form whose event choice lists only the events ``user`` facilitates."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = selectors.events_facilitated_by(
+            user=user
+        ).order_by("-start_date", "title")
+
+
+class ImportForm(UserEventsForm):
+    event = FacilitatedEventField()
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy(
@@ -109,7 +134,7 @@ def _forget_upload(request, upload_id: str) -> None:
 def import_ideas(request):
     """Upload → check (a dry run showing every problem by row and column) → import."""
     _check_permission(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     context = {"form": form, "max_megabytes": importing.max_bytes() // (1024 * 1024)}
     if request.method != "POST" or not form.is_valid():
         return TemplateResponse(request, "cms/admin/import_ideas.html", context)
@@ -147,6 +172,7 @@ def import_ideas(request):
         rows=parsed.rows,
         skip_invalid=data["skip_invalid"],
         dry_run=not confirm,
+        actor=request.user,
     )
     imported = confirm and (not result.errors or data["skip_invalid"])
     if imported:
@@ -164,7 +190,9 @@ def import_ideas(request):
         )
         listing = reverse("wagtailsnippets_ideas_idea:list")
         return redirect(f"{listing}?event={data['event'].pk}")
-    form = ImportForm(initial={**request.POST.dict(), "upload": upload_id})
+    form = ImportForm(
+        initial={**request.POST.dict(), "upload": upload_id}, user=request.user
+    )
     context.update(
         form=form,
         preview=True,
@@ -244,15 +272,15 @@ def import_status(request, result_id: str):
             can_import=outcome["dry_run"]
             and "file_error" not in outcome
             and (not errors or skip_invalid),
-            form=ImportForm(initial={**job["form"], "upload": job["upload"]}),
+            form=ImportForm(
+                initial={**job["form"], "upload": job["upload"]}, user=request.user
+            ),
         )
     return TemplateResponse(request, "cms/admin/import_status.html", context)
 
 
-class ExportForm(forms.Form):
-    event = forms.ModelChoiceField(
-        label=gettext_lazy("Event"), queryset=EventPage.objects.order_by("-start_date")
-    )
+class ExportForm(UserEventsForm):
+    event = FacilitatedEventField()
     format = forms.ChoiceField(
         label=gettext_lazy("Format"),
         choices=[
@@ -287,7 +315,7 @@ _EXTENSIONS = {"polis": "comments.csv", "provenance": "decisions.csv"}
 def export_ideas(request):
     """Download an event's public ideas as open data (never any personal data)."""
     _check_permission(request)
-    form = ExportForm(request.GET or None)
+    form = ExportForm(request.GET or None, user=request.user)
     if not request.GET or not form.is_valid():
         return TemplateResponse(request, "cms/admin/export_ideas.html", {"form": form})
     event, fmt = form.cleaned_data["event"], form.cleaned_data["format"]

@@ -1,14 +1,27 @@
 """Bulk decisions on ideas from the admin listing."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.widgets import AdminTagWidget
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
+from cms.viewsets import ideas_visible_to
 from ideas import services
 from ideas.models import Idea, Theme
+
+
+def left_unchanged(count: int) -> str:
+    """The end of a success message when some ideas were refused."""
+    return ngettext(
+        "%(count)d idea was left unchanged: the change does not apply to it, "
+        "or it belongs to an event you do not facilitate.",
+        "%(count)d ideas were left unchanged: the change does not apply to them, "
+        "or they belong to events you do not facilitate.",
+        count,
+    ) % {"count": count}
 
 
 class IdeaBulkAction(SnippetBulkAction):
@@ -16,26 +29,46 @@ class IdeaBulkAction(SnippetBulkAction):
     template_name = "cms/bulk_actions/confirm.html"
     confirm_label = ""
 
+    # Ideas of events the user does not facilitate, set aside before the action.
+    refused_for_access = 0
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        return get_list_or_404(model.objects.select_related("event"), pk__in=object_ids)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        # "Select all" means what the listing shows: a facilitator's events.
+        return ideas_visible_to(
+            self.request.user, self.model.objects.all()
+        ).values_list("pk", flat=True)
+
     def check_perm(self, obj):
+        # Only who may facilitate the idea's event (see IdeaPermissionPolicy).
         return self.permission_policy.user_has_permission_for_instance(
             self.request.user, "change", obj
         )
 
+    def prepare_action(self, objects, objects_without_access):
+        self.refused_for_access = len(
+            objects_without_access.get("items_with_no_access", [])
+        )
+
     def get_execution_context(self):
-        return {"user": self.request.user}
+        return {"user": self.request.user, "refused": self.refused_for_access}
 
     @staticmethod
-    def apply(objects, change) -> tuple[int, int]:
+    def apply(objects, change, *, refused: int = 0) -> tuple[int, int]:
         """Run ``change(idea)`` on each idea; count those changed and those refused.
 
-        A ValidationError leaves that idea as it was and the others still
-        change; the success message says how many were left.
+        A ValidationError or PermissionDenied leaves that idea as it was and
+        the others still change; the success message says how many were left.
+        ``refused`` counts the ideas refused before the action ran.
         """
-        changed = refused = 0
+        changed = 0
         for idea in objects:
             try:
                 change(idea)
-            except ValidationError:
+            except (ValidationError, PermissionDenied):
                 refused += 1
             else:
                 changed += 1
@@ -56,20 +89,24 @@ class AcceptBulkAction(IdeaBulkAction):
     confirm_label = _("Yes, accept")
 
     @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
+    def execute_action(cls, objects, user=None, refused=0, **kwargs):
         return cls.apply(
             objects,
             lambda idea: services.idea_set_status(
                 idea=idea, status=Idea.Status.ACCEPTED, actor=user
             ),
+            refused=refused,
         )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
+        message = ngettext(
             "%(count)d idea has been accepted.",
             "%(count)d ideas have been accepted.",
             num_parent_objects,
         ) % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + left_unchanged(num_child_objects)
+        return message
 
 
 class RejectForm(forms.Form):
@@ -96,20 +133,24 @@ class RejectBulkAction(IdeaBulkAction):
         }
 
     @classmethod
-    def execute_action(cls, objects, user=None, reason="", **kwargs):
+    def execute_action(cls, objects, user=None, reason="", refused=0, **kwargs):
         return cls.apply(
             objects,
             lambda idea: services.idea_set_status(
                 idea=idea, status=Idea.Status.REJECTED, actor=user, reason=reason
             ),
+            refused=refused,
         )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
+        message = ngettext(
             "%(count)d idea has been rejected.",
             "%(count)d ideas have been rejected.",
             num_parent_objects,
         ) % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + left_unchanged(num_child_objects)
+        return message
 
 
 class AcceptSuggestionBulkAction(IdeaBulkAction):
@@ -120,10 +161,12 @@ class AcceptSuggestionBulkAction(IdeaBulkAction):
     confirm_label = _("Yes, accept the suggestions")
 
     @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
+    def execute_action(cls, objects, user=None, refused=0, **kwargs):
         # Refused where there is no suggestion (not made yet, or "can't decide").
         return cls.apply(
-            objects, lambda idea: services.idea_accept_suggestion(idea=idea, actor=user)
+            objects,
+            lambda idea: services.idea_accept_suggestion(idea=idea, actor=user),
+            refused=refused,
         )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
@@ -134,8 +177,10 @@ class AcceptSuggestionBulkAction(IdeaBulkAction):
         ) % {"count": num_parent_objects}
         if num_child_objects:
             message += " " + ngettext(
-                "%(count)d idea had no suggestion and was left unchanged.",
-                "%(count)d ideas had no suggestion and were left unchanged.",
+                "%(count)d idea was left unchanged: it had no suggestion, or it "
+                "belongs to an event you do not facilitate.",
+                "%(count)d ideas were left unchanged: they had no suggestion, or "
+                "they belong to events you do not facilitate.",
                 num_child_objects,
             ) % {"count": num_child_objects}
         return message
@@ -180,11 +225,12 @@ class SetThemeBulkAction(IdeaBulkAction):
         }
 
     @classmethod
-    def execute_action(cls, objects, user=None, theme=None, **kwargs):
+    def execute_action(cls, objects, user=None, theme=None, refused=0, **kwargs):
         # Refused where the theme belongs to another event than the idea's.
         return cls.apply(
             objects,
             lambda idea: services.idea_set_theme(idea=idea, theme=theme, actor=user),
+            refused=refused,
         )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
@@ -195,8 +241,10 @@ class SetThemeBulkAction(IdeaBulkAction):
         ) % {"count": num_parent_objects}
         if num_child_objects:
             message += " " + ngettext(
-                "%(count)d idea of another event was left unchanged.",
-                "%(count)d ideas of other events were left unchanged.",
+                "%(count)d idea was left unchanged: the theme is another event's, "
+                "or you do not facilitate the idea's event.",
+                "%(count)d ideas were left unchanged: the theme is another event's, "
+                "or you do not facilitate their events.",
                 num_child_objects,
             ) % {"count": num_child_objects}
         return message
@@ -221,21 +269,101 @@ class AddTagsBulkAction(IdeaBulkAction):
         }
 
     @classmethod
-    def execute_action(cls, objects, user=None, tags=(), **kwargs):
-        for idea in objects:
-            services.idea_add_tags(idea=idea, tags=tags)
-        return len(objects), 0
+    def execute_action(cls, objects, user=None, tags=(), refused=0, **kwargs):
+        return cls.apply(
+            objects,
+            lambda idea: services.idea_add_tags(idea=idea, tags=tags, actor=user),
+            refused=refused,
+        )
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
+        message = ngettext(
             "Tags have been added to %(count)d idea.",
             "Tags have been added to %(count)d ideas.",
             num_parent_objects,
         ) % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + left_unchanged(num_child_objects)
+        return message
+
+
+class ShortlistBulkAction(IdeaBulkAction):
+    """Issue #4 point 7: the hackathon named four ideas ready to implement."""
+
+    display_name = _("Mark ready to implement")
+    action_type = "shortlist"
+    aria_label = _("Put the selected ideas on the shortlist: ready to implement")
+    action_priority = 15
+    confirm_label = _("Yes, mark them ready to implement")
+
+    @classmethod
+    def execute_action(cls, objects, user=None, refused=0, **kwargs):
+        # Refused: rejected ideas and merged duplicates (see the service).
+        return cls.apply(
+            objects,
+            lambda idea: services.idea_set_shortlisted(
+                idea=idea, actor=user, shortlisted=True
+            ),
+            refused=refused,
+        )
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        message = ngettext(
+            "%(count)d idea has been marked ready to implement.",
+            "%(count)d ideas have been marked ready to implement.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + ngettext(
+                "%(count)d idea was left unchanged: rejected ideas and merged "
+                "duplicates are not shortlisted, nor ideas of events you do not "
+                "facilitate.",
+                "%(count)d ideas were left unchanged: rejected ideas and merged "
+                "duplicates are not shortlisted, nor ideas of events you do not "
+                "facilitate.",
+                num_child_objects,
+            ) % {"count": num_child_objects}
+        return message
+
+
+class UnshortlistBulkAction(IdeaBulkAction):
+    display_name = _("Remove from shortlist")
+    action_type = "unshortlist"
+    aria_label = _("Take the selected ideas off the shortlist; they stay accepted")
+    action_priority = 16
+    confirm_label = _("Yes, remove them from the shortlist")
+
+    @classmethod
+    def execute_action(cls, objects, user=None, refused=0, **kwargs):
+        return cls.apply(
+            objects,
+            lambda idea: services.idea_set_shortlisted(
+                idea=idea, actor=user, shortlisted=False
+            ),
+            refused=refused,
+        )
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        message = ngettext(
+            "%(count)d idea has been taken off the shortlist; it stays accepted.",
+            "%(count)d ideas have been taken off the shortlist; they stay accepted.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + ngettext(
+                "%(count)d idea was left unchanged: it was not on the shortlist, "
+                "or it belongs to an event you do not facilitate.",
+                "%(count)d ideas were left unchanged: they were not on the "
+                "shortlist, or they belong to events you do not facilitate.",
+                num_child_objects,
+            ) % {"count": num_child_objects}
+        return message
 
 
 BULK_ACTIONS = [
     AcceptBulkAction,
+    ShortlistBulkAction,
+    UnshortlistBulkAction,
     RejectBulkAction,
     AcceptSuggestionBulkAction,
     SetThemeBulkAction,

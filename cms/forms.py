@@ -8,6 +8,8 @@ from ml.text import normalize_text
 NOT_SURE = "not-sure"
 # A field people never see; bots that fill every input fill it too.
 HONEYPOT_FIELD = "website"
+# The name of the form's second button: show similar ideas, store nothing.
+HINTS_BUTTON = "hints"
 
 
 class TextField(forms.CharField):

@@ -1,7 +1,51 @@
 """Similar ideas and a suggested theme, shown while a participant types."""
 
-from django.http import HttpResponse
+from django.http import HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_protect
+
+from cms import throttles
+from ideas.selectors.hints import Hints, hint_text, idea_hints
 
 
+def draft_hints(request, *, page) -> Hints:
+    """Hints for the draft in ``request.POST``; empty once the event has closed.
+
+    Reads only the title, problem and solution: nothing else of the form
+    (contact details above all) reaches the model.
+    """
+    if not page.accepts_submissions:
+        return Hints()
+    text = hint_text(
+        title=request.POST.get("title", ""),
+        problem=request.POST.get("problem", ""),
+        solution=request.POST.get("solution", ""),
+    )
+    return idea_hints(event=page, text=text)
+
+
+@csrf_protect
 def hints(request, *, page):
-    return HttpResponse(status=501)
+    """The hints fragment for the event page's live region.
+
+    POST only, so that what a participant types never lands in an access
+    log's query string; throttled per browser, since each request runs the
+    model; never cached, since it answers one draft.
+    """
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    status = 200
+    if throttles.hints_refused(request):
+        found, refused, status = Hints(), True, 429
+    else:
+        found, refused = draft_hints(request, page=page), False
+    response = TemplateResponse(
+        request,
+        "cms/includes/hints.html",
+        {"page": page, "hints": found, "refused": refused},
+        status=status,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import FrameworkDocumentBlock
+from cms.forms_admin import EventPageForm
 
 
 class BilingualMixin:
@@ -129,6 +130,8 @@ class EventPage(RoutablePageMixin, BilingualMixin, Page):
         ),
     )
 
+    # Offers as facilitators only the users who can moderate ideas.
+    base_form_class = EventPageForm
     content_panels = [
         *Page.content_panels,
         FieldPanel("english_title"),

@@ -66,3 +66,22 @@ def count_submission(request) -> None:
         rate=settings.IDEAS_SUBMIT_RATE_SESSION,
         increment=True,
     )
+
+
+HINTS_GROUP = "ideas.hints.browser"
+
+
+def hints_refused(request) -> bool:
+    """Count a request for hints against this browser, and say whether to refuse it.
+
+    Each one runs the model, so a script typing as fast as it can must not
+    take the machine from the participants.
+    """
+    usage = get_usage(
+        request,
+        group=HINTS_GROUP,
+        key=_browser_key,
+        rate=getattr(settings, "IDEAS_HINTS_RATE", "30/m"),
+        increment=True,
+    )
+    return usage is not None and usage["should_limit"]

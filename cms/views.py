@@ -13,8 +13,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from cms import throttles
-from cms.forms import HONEYPOT_FIELD, IdeaSubmissionForm
+from cms.forms import HINTS_BUTTON, HONEYPOT_FIELD, IdeaSubmissionForm
+from cms.hints import draft_hints
 from ideas import selectors, services, tasks
+from ideas.selectors.hints import Hints
 from ml.collation import thai_sort_key
 from strategy import selectors as strategy_selectors
 
@@ -60,6 +62,21 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _show_hints(request, *, page, context, template):
+    """The form again, as typed, with similar ideas: hints without JavaScript.
+
+    Nothing is stored and nothing is validated yet: a draft being checked is
+    not a submission, so it earns no error messages and counts against the
+    hints' limit, not the submissions'.
+    """
+    refused = throttles.hints_refused(request)
+    context["form"] = IdeaSubmissionForm(initial=request.POST.dict(), event=page)
+    context["hints"] = Hints() if refused else draft_hints(request, page=page)
+    context["hints_checked"] = True
+    context["hints_refused"] = refused
+    return TemplateResponse(request, template, context, status=429 if refused else 200)
+
+
 def event_page(request, *, page, context, template):
     """Show an event; on POST, take an idea and send its author to its tracking page."""
     status = 200
@@ -75,6 +92,8 @@ def event_page(request, *, page, context, template):
         if not page.accepts_submissions:
             # Shown instead of the form; nothing of the POST is stored.
             status = 403
+        elif HINTS_BUTTON in request.POST:
+            return _show_hints(request, page=page, context=context, template=template)
         elif throttles.submission_refused(request):
             form.add_error(
                 None,

@@ -1,20 +1,64 @@
 """Admin screens for ideas and their contacts (Wagtail viewsets, not Django's admin)."""
 
+import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    EditView,
+    HistoryView,
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
 
 from ideas import selectors, services
 from ideas.dates import format_date
 from ideas.models import Contact, Idea, Theme
 
 CONTACT_PERMISSION = "ideas.view_contact"
+CHANGE_IDEAS = "ideas.change_idea"
+EVERY_EVENT = "ideas.facilitate_any_event"
+
+
+def sees_only_facilitated_events(user) -> bool:
+    """Whether ``user`` reads only the ideas of the events they facilitate.
+
+    Facilitators work on the events that name them and see only those; who
+    reads without deciding (policy writers, approvers) sees every event's
+    ideas, as do administrators.
+    """
+    return user.has_perm(CHANGE_IDEAS) and not user.has_perm(EVERY_EVENT)
+
+
+def facilitated_event_ids(user) -> set[int]:
+    """The events ``user`` may facilitate, kept on the user for the request.
+
+    A listing or a bulk action asks once per idea; the answer does not change
+    within a request.
+    """
+    cached = getattr(user, "_facilitated_event_ids", None)
+    if cached is None:
+        cached = set(
+            selectors.events_facilitated_by(user=user).values_list("pk", flat=True)
+        )
+        user._facilitated_event_ids = cached
+    return cached
+
+
+def ideas_visible_to(user, queryset):
+    """``queryset`` narrowed to the ideas ``user`` may read in the admin."""
+    if sees_only_facilitated_events(user):
+        return queryset.filter(event_id__in=facilitated_event_ids(user))
+    return queryset
 
 
 def suggestion_label(idea: Idea) -> str:
@@ -30,7 +74,9 @@ def suggestion_label(idea: Idea) -> str:
 class IdeaPermissionPolicy(ModelPermissionPolicy):
     """Ideas come from participants, and nothing they submitted is deleted.
 
-    So nobody, superusers included, adds or deletes one in the admin.
+    So nobody, superusers included, adds or deletes one in the admin. An idea
+    is changed only by who may facilitate its event (named facilitators and
+    administrators), and a facilitator reads only their events' ideas.
     """
 
     FORBIDDEN = {"add", "delete"}
@@ -39,6 +85,21 @@ class IdeaPermissionPolicy(ModelPermissionPolicy):
         return action not in self.FORBIDDEN and super().user_has_permission(
             user, action
         )
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        if action == "view" and not sees_only_facilitated_events(user):
+            return True
+        return instance.event_id in facilitated_event_ids(user)
+
+    def instances_user_has_permission_for(self, user, action):
+        if not self.user_has_permission(user, action):
+            return self.model.objects.none()
+        instances = self.model.objects.all()
+        if action == "view":
+            return ideas_visible_to(user, instances)
+        return instances.filter(event_id__in=facilitated_event_ids(user))
 
     def users_with_any_permission(self, actions):
         return super().users_with_any_permission(
@@ -99,7 +160,23 @@ class ContactPanel(Panel):
             return context
 
 
-class IdeaEditView(EditView):
+class EventScopedObjectMixin:
+    """Refuse one idea's screen to who may not read (or, to edit, change) it."""
+
+    object_permission = "view"
+
+    def get_object(self, *args, **kwargs):
+        idea = super().get_object(*args, **kwargs)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, self.object_permission, idea
+        ):
+            raise PermissionDenied
+        return idea
+
+
+class IdeaEditView(EventScopedObjectMixin, EditView):
+    object_permission = "change"
+
     def save_instance(self):
         # Through the service, so every change of status or theme is recorded.
         data = self.form.cleaned_data
@@ -110,6 +187,51 @@ class IdeaEditView(EditView):
             status_reason=data["status_reason"],
             theme=data["theme"],
             tags=data["tags"],
+        )
+
+
+class IdeaInspectView(EventScopedObjectMixin, InspectView):
+    pass
+
+
+class IdeaHistoryView(EventScopedObjectMixin, HistoryView):
+    pass
+
+
+class IdeaUsageView(EventScopedObjectMixin, UsageView):
+    pass
+
+
+def _visible_events(request):
+    event_model = Idea._meta.get_field("event").related_model
+    events = event_model.objects.order_by("-start_date", "title")
+    if request is not None and sees_only_facilitated_events(request.user):
+        events = events.filter(pk__in=facilitated_event_ids(request.user))
+    return events
+
+
+def _visible_themes(request):
+    themes = Theme.objects.select_related("event").order_by("event", "sort_order")
+    if request is not None and sees_only_facilitated_events(request.user):
+        themes = themes.filter(event_id__in=facilitated_event_ids(request.user))
+    return themes
+
+
+class IdeaFilterSet(WagtailFilterSet):
+    """The listing's filters offer only the events (and themes) the user reads."""
+
+    event = django_filters.ModelChoiceFilter(label=_("event"), queryset=_visible_events)
+    theme = django_filters.ModelChoiceFilter(label=_("theme"), queryset=_visible_themes)
+
+    class Meta:
+        model = Idea
+        fields = ["event", "status", "theme", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Themes of several events share names; say whose each one is.
+        self.filters["theme"].field.label_from_instance = lambda theme: (
+            f"{theme.name} ({theme.event.title})"
         )
 
 
@@ -139,6 +261,10 @@ class IdeaViewSet(SnippetViewSet):
     add_to_admin_menu = True
     edit_view_class = IdeaEditView
     index_view_class = IdeaIndexView
+    inspect_view_class = IdeaInspectView
+    history_view_class = IdeaHistoryView
+    usage_view_class = IdeaUsageView
+    filterset_class = IdeaFilterSet
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -183,7 +309,6 @@ class IdeaViewSet(SnippetViewSet):
             accessor=lambda idea: format_date(idea.created_at, with_time=True),
         ),
     ]
-    list_filter = ["event", "status", "theme", "language"]
     list_per_page = 50
     # Thai has no spaces between words, so a full-text index holds whole runs
     # of text as one token; substring search on the database finds words inside.
@@ -221,7 +346,7 @@ class IdeaViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return selectors.idea_list_for_admin()
+        return ideas_visible_to(request.user, selectors.idea_list_for_admin())
 
 
 class ContactViewSet(SnippetViewSet):

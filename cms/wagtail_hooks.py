@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
@@ -85,4 +86,18 @@ def personal_data_menu_item():
         icon_name="user",
         order=900,
         permission=admin_views.ERASE_CONTACTS,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def workbench_menu_item():
+    # Policy writers hold view_cluster too: they read the workbench, and
+    # only an event's facilitators change it.
+    return PermissionMenuItem(
+        gettext_lazy("Workbench"),
+        reverse("workbench:index"),
+        name="workbench",
+        icon_name="group",
+        order=250,
+        permission="ideas.view_cluster",
     )

@@ -52,10 +52,14 @@ def cluster_ideas(*, run_id: int) -> dict:
     Failures are recorded on the run (status "failed" and the reason) by
     ``clustering_run_execute``, which leaves the previous clusters in place.
     """
-    from ideas.services.clusters import clustering_run_execute
+    from ideas.services.clusters import clustering_run_execute, clustering_run_summary
 
-    run = ClusteringRun.objects.get(pk=run_id)
-    return clustering_run_execute(run=run).summary()
+    run = clustering_run_execute(run=ClusteringRun.objects.get(pk=run_id))
+    if run.status == ClusteringRun.Status.FAILED:
+        # The run holds the reason for the facilitator; the task's own record
+        # must not read as a success either.
+        raise RuntimeError(run.error)
+    return clustering_run_summary(run)
 
 
 @task(backend="background")

@@ -333,6 +333,39 @@ def available_encoders() -> list[str]:
     return ["default", *_BACKENDS]
 
 
+def _key(name: str) -> str:
+    name = (name or "default").strip()
+    return DEFAULT if name == "default" else name
+
+
+def encoder_class(name: str = "default") -> type[Encoder]:
+    """Return the class :func:`get_encoder` would build for ``name``, building nothing.
+
+    Its class attributes (``duplicate_threshold``) can be read without
+    loading a model.
+
+    Raises
+    ------
+    EncoderError
+        For an unknown name.
+    """
+    key = _key(name)
+    if key.startswith("st:"):
+        return SentenceTransformerEncoder
+    if key not in _BACKENDS:
+        raise EncoderError(
+            f"unknown encoder {name!r}; choose one of "
+            f"{', '.join(available_encoders())} or st:<path-or-name>"
+        )
+    return _BACKENDS[key]
+
+
+def loaded_encoder(name: str = "default") -> Encoder | None:
+    """Return the encoder called ``name`` if this process has loaded it, else None."""
+    with _cache_lock:
+        return _cache.get(_key(name))
+
+
 def get_encoder(name: str = "default") -> Encoder:
     """Return the process-wide encoder called ``name``, loading it once.
 

@@ -2,13 +2,17 @@
 
 Both carry the same content: the framework's facts, its numbered tree, an
 indicator table per measure with a column per year (Buddhist era in Thai), the
-ideas each measure cites as "[#12]", and an appendix listing every cited idea.
+ideas each measure cites as "[#12]" and the clusters it was drafted from (by
+name, "merged into …" when merged since), and an appendix listing every cited idea.
 Nothing personal is exported: ideas carry no author, and contacts are never read.
 """
 
 import io
+import shutil
+import subprocess
 from collections.abc import Callable
 
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
@@ -20,7 +24,12 @@ from strategy import selectors
 from strategy.models import Framework, period_display, year_label
 from strategy.selectors import FrameworkTree, MeasureNode, format_number
 
-FORMATS = ("docx", "md")
+FORMATS = ("docx", "md", "pdf")
+
+
+class ExportUnavailable(Exception):
+    """A format this server cannot produce correctly, with the reason and the fix."""
+
 
 # Word picks the complex-script font for Thai characters; without one declared
 # it falls back to a font that may lack Thai glyphs. TH Sarabun New is the
@@ -55,6 +64,7 @@ def _measure_facts(node: MeasureNode) -> list[tuple[str, str]]:
         (_("Pilot scope"), measure.pilot_scope),
         (_("Estimated budget"), budget_label(measure)),
         (_("Ideas cited"), node.citation),
+        (_("Clusters cited"), node.cluster_citation),
     ]
     return [(label, value) for label, value in facts if value]
 
@@ -368,10 +378,140 @@ def export_markdown(*, framework: Framework, language: str = "th") -> str:
     return _in_language(language, lambda: _build_markdown(framework))
 
 
+# PDF
+
+# Fonts with Thai glyphs, best first: the government's TH Sarabun New, then
+# what Debian's fonts-thai-tlwg installs (Laksaman is its Sarabun) and Noto.
+PDF_FONTS = (
+    "TH Sarabun New",
+    "Sarabun",
+    "Laksaman",
+    "Garuda",
+    "Loma",
+    "Noto Sans Thai",
+    "Noto Serif Thai",
+)
+
+
+def thai_fonts() -> list[str]:
+    """The font families fontconfig knows that cover Thai (none: no fc-list)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    result = subprocess.run(
+        [fc_list, ":lang=th", "family"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return sorted(
+        {
+            name.strip()
+            for line in result.stdout.splitlines()
+            for name in line.split(",")
+            if name.strip()
+        }
+    )
+
+
+def _pdf_context(framework: Framework, fonts: list[str]) -> dict:
+    tree = selectors.framework_tree(framework=framework)
+    language = translation.get_language()
+    other_title = framework.english_title if language == "th" else framework.title
+    ordered = [name for name in PDF_FONTS if name in fonts]
+    ordered += [name for name in fonts if name not in ordered]
+    return {
+        "language": language,
+        "framework": framework,
+        "other_title": other_title
+        if other_title and other_title != framework.display_title
+        else "",
+        "facts": _facts(tree),
+        "milestones": list(framework.milestones.all()),
+        # Family names come from fontconfig, quoted for CSS; never from users.
+        "font_family": ", ".join('"' + name.replace('"', "") + '"' for name in ordered)
+        + ", sans-serif",
+        "issues": [
+            {
+                "node": issue,
+                "goals": [
+                    {
+                        "node": goal,
+                        "measures": [
+                            {
+                                "node": node,
+                                "facts": _measure_facts(node),
+                                "rows": [
+                                    _indicator_row(indicator, tree.years)
+                                    for indicator in node.indicators
+                                ],
+                            }
+                            for node in goal.measures
+                        ],
+                    }
+                    for goal in issue.goals
+                ],
+            }
+            for issue in tree.issues
+        ],
+        "indicator_header": _indicator_header(tree.years),
+        "appendix": _appendix_rows(tree),
+        "appendix_header": _appendix_header(),
+    }
+
+
+def _refuse_fetch(url, *args, **kwargs):
+    # The document names no resource; should one slip in, nothing is fetched.
+    raise ValueError(f"The PDF export fetches nothing: {url}")
+
+
+def export_pdf(*, framework: Framework, language: str = "th") -> bytes:
+    """The framework as PDF, laid out by WeasyPrint (Pango shapes and breaks Thai).
+
+    Raises
+    ------
+    ExportUnavailable
+        When WeasyPrint is not installed, or no font with Thai glyphs is:
+        rather than a PDF whose Thai prints as empty boxes.
+    """
+    try:
+        import weasyprint
+    except ImportError as error:
+        raise ExportUnavailable(
+            _(
+                "PDF export needs WeasyPrint on the server (pip install "
+                "weasyprint). Export DOCX instead and print it to PDF."
+            )
+        ) from error
+    fonts = thai_fonts()
+    if not fonts:
+        raise ExportUnavailable(
+            _(
+                "PDF export needs a Thai font on the server (for example apt-get "
+                "install fonts-thai-tlwg): without one Thai prints as empty boxes. "
+                "Export DOCX instead."
+            )
+        )
+
+    def build() -> bytes:
+        html = render_to_string(
+            "strategy/export/framework.html", _pdf_context(framework, fonts)
+        )
+        return weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+
+    return _in_language(language, build)
+
+
 def export(*, framework: Framework, format: str, language: str = "th") -> bytes:
-    """The framework in ``format`` ("docx" or "md"), as bytes to write to a file."""
+    """The framework in ``format`` ("docx", "md" or "pdf"), as bytes for a file.
+
+    Raises ExportUnavailable for a PDF this server cannot make correctly.
+    """
     if format == "docx":
         return export_docx(framework=framework, language=language)
     if format == "md":
         return export_markdown(framework=framework, language=language).encode("utf-8")
+    if format == "pdf":
+        return export_pdf(framework=framework, language=language)
     raise ValueError(f"unknown format: {format}")

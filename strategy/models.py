@@ -2,7 +2,8 @@
 
 A framework is a tree: Framework → StrategicIssue → Goal → Measure →
 Indicator → IndicatorTarget (one per year of the framework's period). A measure
-cites the ideas it came from through MeasureIdea.
+cites the ideas it came from through MeasureIdea, and the clusters they were
+grouped in through MeasureCluster.
 """
 
 from django.core.exceptions import ValidationError
@@ -287,10 +288,12 @@ class Goal(models.Model):
 class Measure(ClusterableModel):
     """A measure (มาตรการ): what will be done, by whom, and which ideas it answers.
 
-    Ideas are cited through MeasureIdea. Clusters (DESIGN.md) will be cited the
-    same way, through a MeasureCluster model beside MeasureIdea;
-    ``strategy.selectors.measure_ideas`` is the one place that will then add the
-    ideas of cited clusters to those cited directly.
+    Ideas are cited through MeasureIdea, clusters through MeasureCluster. Citing
+    a cluster (``services.measure_cite_cluster``) also cites its accepted and
+    shortlisted members as they are at that moment, each with the note "from
+    cluster “X”": the ideas a measure rests on stay put when the cluster is later
+    edited, merged or re-run, and ``strategy.selectors.measure_ideas`` reads
+    them from MeasureIdea alone.
     """
 
     goal = models.ForeignKey(
@@ -408,6 +411,75 @@ class MeasureIdea(Orderable):
                         "status": self.idea.get_status_display(),
                     }
                 }
+            )
+
+
+def merged_cluster_message(cluster) -> str:
+    """Why a cluster can no longer be cited, naming where its ideas went."""
+    if cluster.merged_into_id:
+        return _(
+            "The cluster “%(label)s” was merged into “%(target)s”: cite that one "
+            "instead."
+        ) % {"label": cluster.label, "target": cluster.merged_into.label}
+    return _(
+        "The cluster “%(label)s” is no longer active: its ideas are in other "
+        "clusters now."
+    ) % {"label": cluster.label}
+
+
+class MeasureCluster(Orderable):
+    """A cluster a measure was drafted from.
+
+    The cluster is protected: while a measure cites it, it cannot be deleted.
+    A cluster merged after it was cited stays cited (shown as merged into the
+    other); only a new citation of an inactive cluster is refused.
+    """
+
+    measure = ParentalKey(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        related_name="cited_clusters",
+    )
+    cluster = models.ForeignKey(
+        "ideas.Cluster",
+        verbose_name=_("cluster"),
+        on_delete=models.PROTECT,
+        related_name="measure_citations",
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=500,
+        blank=True,
+        help_text=_("Optional: which part of the cluster the measure takes up."),
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("cited cluster")
+        verbose_name_plural = _("cited clusters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "cluster"], name="unique_measure_cluster"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id} → {self.cluster.label}"
+
+    def clean(self):
+        super().clean()
+        if not self.cluster_id or self.cluster.is_active:
+            return
+        stored = (
+            MeasureCluster.objects.filter(pk=self.pk)
+            .values_list("cluster_id", flat=True)
+            .first()
+            if self.pk
+            else None
+        )
+        if stored != self.cluster_id:
+            raise ValidationError(
+                {"cluster": merged_cluster_message(self.cluster)}, code="merged"
             )
 
 

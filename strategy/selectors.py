@@ -5,14 +5,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
-from ideas.models import Idea, Theme
+from ideas.models import Cluster, ClusterMembership, Idea, Theme
 from ideas.selectors import PUBLIC_STATUSES
 from strategy.models import (
     Framework,
     Goal,
     Indicator,
     Measure,
+    MeasureCluster,
     MeasureIdea,
     StrategicIssue,
 )
@@ -44,6 +46,39 @@ class IndicatorNode:
         return format_number(self.targets.get(year))
 
 
+@dataclass(frozen=True)
+class ClusterCitation:
+    """A cluster a measure cites, with what became of it since."""
+
+    cluster: Cluster
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.cluster.label
+
+    @property
+    def state(self) -> str:
+        """Empty for an active cluster; else "merged into “Y”" or "no longer active".
+
+        A cited cluster merged away stays listed with this note rather than
+        disappearing from the measure.
+        """
+        if self.cluster.is_active:
+            return ""
+        if self.cluster.merged_into_id:
+            return _("merged into “%(label)s”") % {
+                "label": self.cluster.merged_into.label
+            }
+        return _("no longer active")
+
+    @property
+    def display(self) -> str:
+        """“Label”, or “Label” (merged into “Y”), as exports print it."""
+        text = f"“{self.label}”"
+        return f"{text} ({self.state})" if self.state else text
+
+
 @dataclass
 class MeasureNode:
     number: str
@@ -51,6 +86,7 @@ class MeasureNode:
     indicators: list[IndicatorNode]
     ideas: list[Idea]
     notes: dict[int, str]
+    clusters: list[ClusterCitation] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -60,6 +96,11 @@ class MeasureNode:
     def citation(self) -> str:
         """The ideas cited, as the document prints them: "[#3] [#12]"."""
         return " ".join(f"[#{idea.number}]" for idea in self.ideas)
+
+    @property
+    def cluster_citation(self) -> str:
+        """The clusters cited: “Label”, “Other” (merged into “Y”)."""
+        return ", ".join(citation.display for citation in self.clusters)
 
 
 @dataclass
@@ -107,14 +148,18 @@ class FrameworkTree:
 
 
 def _measure_queryset() -> QuerySet[Measure]:
-    # Clusters, once they exist, will be prefetched here as well and their
-    # ideas merged in measure_ideas().
     return Measure.objects.prefetch_related(
         Prefetch(
             "cited_ideas",
             queryset=MeasureIdea.objects.select_related("idea", "idea__theme").order_by(
                 "idea__number", "pk"
             ),
+        ),
+        Prefetch(
+            "cited_clusters",
+            queryset=MeasureCluster.objects.select_related(
+                "cluster", "cluster__merged_into"
+            ).order_by("sort_order", "pk"),
         ),
         Prefetch(
             "indicators",
@@ -126,10 +171,35 @@ def _measure_queryset() -> QuerySet[Measure]:
 def measure_ideas(*, measure: Measure) -> list[Idea]:
     """The ideas a measure rests on, by number (prefetched where possible).
 
-    The one place that decides which ideas feed a measure: today those it
-    cites; with clusters, also the members of the clusters it cites.
+    The one place that decides which ideas feed a measure: those it cites.
+    The members of a cited cluster are among them, copied as citations when
+    the cluster was cited (``services.measure_cite_cluster``), so the ideas
+    behind a measure do not change when the cluster is later edited or re-run.
     """
     return [citation.idea for citation in measure.cited_ideas.all()]
+
+
+def measure_clusters(*, measure: Measure) -> list[ClusterCitation]:
+    """The clusters a measure cites, in citation order (prefetched where possible)."""
+    return [
+        ClusterCitation(cluster=citation.cluster, note=citation.note)
+        for citation in measure.cited_clusters.all()
+    ]
+
+
+def cluster_citable_ideas(*, cluster: Cluster) -> tuple[list[Idea], int]:
+    """A cluster's accepted and shortlisted members by number, and how many others.
+
+    Submitted and rejected members cannot be cited; the count tells the writer
+    how many were left out.
+    """
+    members = list(
+        Idea.objects.filter(cluster_memberships__cluster=cluster)
+        .select_related("theme")
+        .order_by("number", "pk")
+    )
+    citable = [idea for idea in members if idea.status in PUBLIC_STATUSES]
+    return citable, len(members) - len(citable)
 
 
 def framework_tree(*, framework: Framework) -> FrameworkTree:
@@ -171,6 +241,7 @@ def framework_tree(*, framework: Framework) -> FrameworkTree:
                             for c in measure.cited_ideas.all()
                             if c.note
                         },
+                        clusters=measure_clusters(measure=measure),
                     )
                 )
             goals.append(GoalNode(number=f"{i}.{j}", goal=goal, measures=measures))
@@ -213,6 +284,7 @@ def measure_node(*, measure: Measure) -> MeasureNode:
         ],
         ideas=measure_ideas(measure=measure),
         notes={c.idea_id: c.note for c in measure.cited_ideas.all() if c.note},
+        clusters=measure_clusters(measure=measure),
     )
 
 
@@ -220,10 +292,22 @@ def measure_node(*, measure: Measure) -> MeasureNode:
 
 
 @dataclass
+class ClusterCoverage:
+    """A cluster of a source event that no measure of the framework cites yet."""
+
+    cluster: Cluster
+    # Its accepted and shortlisted members, and how many of them a measure of
+    # the framework cites anyway (through another cluster or directly).
+    ideas: int
+    cited_ideas: int
+
+
+@dataclass
 class ThemeCoverage:
     theme: Theme | None
     uncovered: list[Idea]
     covered_count: int
+    clusters: list[ClusterCoverage] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -235,18 +319,62 @@ class Coverage:
     framework: Framework
     themes: list[ThemeCoverage]
     measures: list[MeasureNode]
+    # Clusters of all an event's ideas (scope ""), or of a theme since removed.
+    event_clusters: list[ClusterCoverage] = field(default_factory=list)
 
     @property
     def uncovered_count(self) -> int:
         return sum(len(theme.uncovered) for theme in self.themes)
+
+    @property
+    def uncovered_cluster_count(self) -> int:
+        return len(self.event_clusters) + sum(
+            len(theme.clusters) for theme in self.themes
+        )
+
+
+def _uncovered_clusters(
+    *, framework: Framework, events: list[int], cited: set[int]
+) -> list[ClusterCoverage]:
+    """Active clusters of ``events`` that no measure of the framework cites.
+
+    Clusters without an accepted or shortlisted member are left out: nothing
+    in them can be cited yet, and the ideas' coverage shows them once accepted.
+    """
+    cited_clusters = MeasureCluster.objects.filter(
+        measure__goal__issue__framework=framework
+    ).values_list("cluster_id", flat=True)
+    clusters = list(
+        Cluster.objects.filter(event_id__in=events, is_active=True)
+        .exclude(pk__in=cited_clusters)
+        .select_related("event")
+        .order_by("event_id", "scope", "-size", "number")
+    )
+    members: dict[int, list[int]] = defaultdict(list)
+    for cluster_id, idea_id in ClusterMembership.objects.filter(
+        cluster__in=[cluster.pk for cluster in clusters],
+        idea__status__in=PUBLIC_STATUSES,
+    ).values_list("cluster_id", "idea_id"):
+        members[cluster_id].append(idea_id)
+    return [
+        ClusterCoverage(
+            cluster=cluster,
+            ideas=len(members[cluster.pk]),
+            cited_ideas=sum(1 for idea_id in members[cluster.pk] if idea_id in cited),
+        )
+        for cluster in clusters
+        if members[cluster.pk]
+    ]
 
 
 def framework_coverage(*, framework: Framework) -> Coverage:
     """What citizens said that the framework has not taken up yet.
 
     For each theme of the framework's source events (and "no theme"): the
-    accepted and shortlisted ideas no measure of this framework cites. With
-    them, every measure and the ideas behind it.
+    accepted and shortlisted ideas no measure of this framework cites, and the
+    theme's active clusters no measure cites; then the clusters of all an
+    event's ideas that no measure cites. With them, every measure and the
+    ideas and clusters behind it.
     """
     tree = framework_tree(framework=framework)
     cited = {idea.pk for node in tree.measures for idea in node.ideas}
@@ -266,6 +394,15 @@ def framework_coverage(*, framework: Framework) -> Coverage:
     themes: list[Theme | None] = list(
         Theme.objects.filter(event_id__in=events).order_by("event_id", "sort_order")
     )
+    theme_by_scope = {(theme.event_id, theme.code): theme.pk for theme in themes}
+    clusters_by_theme: dict[int, list[ClusterCoverage]] = defaultdict(list)
+    event_clusters = []
+    for item in _uncovered_clusters(framework=framework, events=events, cited=cited):
+        theme_id = theme_by_scope.get((item.cluster.event_id, item.cluster.scope))
+        if item.cluster.scope and theme_id is not None:
+            clusters_by_theme[theme_id].append(item)
+        else:
+            event_clusters.append(item)
     themes.append(None)
     return Coverage(
         framework=framework,
@@ -274,11 +411,13 @@ def framework_coverage(*, framework: Framework) -> Coverage:
                 theme=theme,
                 uncovered=by_theme.get(theme.pk if theme else None, []),
                 covered_count=covered.get(theme.pk if theme else None, 0),
+                clusters=clusters_by_theme.get(theme.pk, []) if theme else [],
             )
             for theme in themes
             if theme is not None or by_theme.get(None) or covered.get(None)
         ],
         measures=tree.measures,
+        event_clusters=event_clusters,
     )
 
 
@@ -300,7 +439,7 @@ class Adoption:
         return self.framework_status in Framework.APPROVED_STATUSES
 
 
-def _adoption(citation: MeasureIdea) -> Adoption:
+def _adoption(citation: MeasureIdea | MeasureCluster) -> Adoption:
     framework = citation.measure.goal.issue.framework
     return Adoption(
         measure_id=citation.measure_id,
@@ -344,3 +483,13 @@ def ideas_adoptions(*, ideas: list[Idea]) -> dict[int, list[Adoption]]:
     for citation in citations:
         found[citation.idea_id].append(_adoption(citation))
     return dict(found)
+
+
+def cluster_measures(*, cluster: Cluster) -> list[Adoption]:
+    """The measures, of any framework, that cite a cluster: why it cannot be deleted."""
+    citations = (
+        MeasureCluster.objects.filter(cluster=cluster)
+        .select_related("measure__goal__issue__framework")
+        .order_by("measure__goal__issue__framework", "pk")
+    )
+    return [_adoption(citation) for citation in citations]

@@ -4,21 +4,25 @@ import logging
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ideas.models import Idea, Theme
+from ideas.models import Cluster, Idea, Theme
+from strategy import selectors
 from strategy.models import (
     Framework,
     Goal,
     Indicator,
     IndicatorTarget,
     Measure,
+    MeasureCluster,
     MeasureIdea,
     NationalMilestone,
     StrategicIssue,
+    merged_cluster_message,
     target_outside_period_message,
 )
 
@@ -386,8 +390,33 @@ def measure_save(*, measure: Measure, expected_version: int | None = None) -> Me
         measure.full_clean()
         for citation in measure.cited_ideas.all():
             citation.full_clean(exclude=["measure"])
+        _clusters_cited_in_form(measure=measure)
         measure.save()
     return measure
+
+
+def _clusters_cited_in_form(*, measure: Measure) -> None:
+    """Check the clusters held in memory; a newly cited one brings its ideas along."""
+    seen = set()
+    for citation in measure.cited_clusters.all():
+        if citation.cluster_id in seen:
+            raise ValidationError(
+                _("The cluster “%(label)s” is cited twice.")
+                % {"label": citation.cluster.label},
+                code="duplicate_cluster",
+            )
+        seen.add(citation.cluster_id)
+        citation.full_clean(exclude=["measure"])
+        if citation.pk is None:
+            _check_cluster_event(goal=measure.goal, cluster=citation.cluster)
+            ideas, _left_out = selectors.cluster_citable_ideas(cluster=citation.cluster)
+            measure.cited_ideas.add(
+                *_citations(
+                    measure=measure,
+                    ideas=ideas,
+                    note=_from_cluster_note(citation.cluster),
+                )
+            )
 
 
 def measure_cite_ideas(
@@ -399,16 +428,25 @@ def measure_cite_ideas(
     """
     with transaction.atomic():
         Measure.objects.select_for_update().filter(pk=measure.pk).first()
-        added = _citations(measure=measure, ideas=ideas, note=note)
-        for citation in added:
-            citation.sort_order = _next_order(measure.cited_ideas.all())
-            citation.save()
+        added = _save_citations(measure=measure, ideas=ideas, note=note)
         if added:
-            Measure.objects.filter(pk=measure.pk).update(
-                version=models.F("version") + 1
-            )
-            measure.refresh_from_db(fields=["version"])
+            _bump_version(measure)
     return added
+
+
+def _save_citations(
+    *, measure: Measure, ideas: Iterable[Idea], note: str
+) -> list[MeasureIdea]:
+    added = _citations(measure=measure, ideas=ideas, note=note)
+    for citation in added:
+        citation.sort_order = _next_order(measure.cited_ideas.all())
+        citation.save()
+    return added
+
+
+def _bump_version(measure: Measure) -> None:
+    Measure.objects.filter(pk=measure.pk).update(version=models.F("version") + 1)
+    measure.refresh_from_db(fields=["version"])
 
 
 def measure_create_from_ideas(
@@ -428,6 +466,191 @@ def measure_create_from_ideas(
         description="\n\n".join(f"[#{idea.number}] {idea.solution}" for idea in ideas),
         ideas=ideas,
     )
+
+
+# Clusters
+
+
+def _from_cluster_note(cluster: Cluster) -> str:
+    return _("from cluster “%(label)s”") % {"label": cluster.label}
+
+
+def _check_cluster_event(*, goal: Goal, cluster: Cluster) -> None:
+    framework = Framework.objects.get(issues__goals=goal.pk)
+    events = set(framework.source_events.values_list("pk", flat=True))
+    if events and cluster.event_id not in events:
+        raise ValidationError(
+            _(
+                "The cluster “%(label)s” comes from an event that is not one of the "
+                "source events of “%(framework)s”: add the event to the framework "
+                "first."
+            )
+            % {"label": cluster.label, "framework": framework.title},
+            code="other_event",
+        )
+
+
+def _require(actor, permission: str) -> None:
+    if actor is not None and not actor.has_perm(permission):
+        raise PermissionDenied(_("You may not do this: ask for the right to do it."))
+
+
+def measure_cite_cluster(
+    *, measure: Measure, cluster: Cluster, note: str = "", actor=None
+) -> MeasureCluster:
+    """Cite a cluster, and its accepted and shortlisted members as they are now.
+
+    The members are copied as idea citations with the note "from cluster “X”",
+    so the ideas behind the measure stay put when the cluster is later edited,
+    merged or re-run; ideas the measure cites already are left as they are. A
+    cluster the measure cites already is returned as it is.
+
+    Raises
+    ------
+    PermissionDenied
+        When ``actor`` is given and may not change measures.
+    ValidationError
+        When the cluster has been merged or is no longer active (code
+        ``"merged"``), or comes from an event that is not one of the
+        framework's source events (``"other_event"``).
+    """
+    _require(actor, "strategy.change_measure")
+    with transaction.atomic():
+        Measure.objects.select_for_update().filter(pk=measure.pk).first()
+        existing = MeasureCluster.objects.filter(measure=measure, cluster=cluster)
+        if existing.exists():
+            return existing.get()
+        citation = MeasureCluster(
+            measure=measure,
+            cluster=cluster,
+            note=note,
+            sort_order=_next_order(measure.cited_clusters.all()),
+        )
+        citation.full_clean()
+        _check_cluster_event(goal=measure.goal, cluster=cluster)
+        citation.save()
+        ideas, _left_out = selectors.cluster_citable_ideas(cluster=cluster)
+        _save_citations(measure=measure, ideas=ideas, note=_from_cluster_note(cluster))
+        _bump_version(measure)
+    logger.info("measure %s cites cluster %s", measure.pk, cluster.pk)
+    return citation
+
+
+def cluster_left_out_message(*, cluster: Cluster, count: int) -> str:
+    """Why some of a cluster's ideas were not cited: empty when none was left out."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)d idea of the cluster was left out: only accepted or "
+        "shortlisted ideas can be cited.",
+        "%(count)d ideas of the cluster were left out: only accepted or "
+        "shortlisted ideas can be cited.",
+        count,
+    ) % {"count": count}
+
+
+def measure_create_from_cluster(
+    *, cluster: Cluster, goal: Goal, actor=None, title: str = ""
+) -> Measure:
+    """A new measure drafted from a cluster, citing it and its citable ideas.
+
+    The title defaults to the cluster's label; the description lists its
+    keywords and the proposed solutions of the ideas cited, for the writer to
+    rework. Only accepted and shortlisted members are cited
+    (``selectors.cluster_citable_ideas`` counts the others, and
+    ``cluster_left_out_message`` says so).
+
+    Raises
+    ------
+    PermissionDenied
+        When ``actor`` is given and may not add measures.
+    ValidationError
+        When the cluster has been merged or is no longer active, has no
+        accepted or shortlisted idea, comes from an event the framework does
+        not draw on, or the goal's framework is no longer a draft.
+    """
+    _require(actor, "strategy.add_measure")
+    with transaction.atomic():
+        cluster = Cluster.objects.select_related("merged_into").get(pk=cluster.pk)
+        if not cluster.is_active:
+            raise ValidationError(merged_cluster_message(cluster), code="merged")
+        # As stored, not as the caller's copy of the goal remembers it.
+        framework = Framework.objects.select_for_update().get(issues__goals=goal.pk)
+        if framework.status != Framework.Status.DRAFT:
+            raise ValidationError(
+                _(
+                    "“%(framework)s” is %(status)s: measures are added to a "
+                    "framework while it is a draft."
+                )
+                % {
+                    "framework": framework.title,
+                    "status": framework.get_status_display(),
+                },
+                code="not_draft",
+            )
+        _check_cluster_event(goal=goal, cluster=cluster)
+        ideas, _left_out = selectors.cluster_citable_ideas(cluster=cluster)
+        if not ideas:
+            raise ValidationError(
+                _(
+                    "The cluster “%(label)s” has no accepted or shortlisted idea to "
+                    "cite: moderate its ideas first."
+                )
+                % {"label": cluster.label},
+                code="no_citable_ideas",
+            )
+        parts = []
+        if cluster.keywords:
+            parts.append(
+                _("Keywords: %(keywords)s")
+                % {"keywords": ", ".join(map(str, cluster.keywords))}
+            )
+        parts += [f"[#{idea.number}] {idea.solution}" for idea in ideas]
+        measure = measure_create(
+            goal=goal,
+            title=(title or cluster.label)[
+                : Measure._meta.get_field("title").max_length
+            ],
+            description="\n\n".join(parts),
+        )
+        measure_cite_cluster(measure=measure, cluster=cluster)
+        measure.refresh_from_db()
+    logger.info("measure %s created from cluster %s", measure.pk, cluster.pk)
+    return measure
+
+
+def framework_link_clusters(*, framework: Framework) -> int:
+    """Link each measure that cites no cluster to the cluster its ideas came from.
+
+    For measures drafted from ideas (the bulk action, the demo): the active
+    cluster of the framework's source events sharing most of the measure's
+    cited ideas is cited, without copying further ideas, so the ideas the
+    measure rests on do not change. Returns how many measures were linked.
+    """
+    linked = 0
+    with transaction.atomic():
+        measures = Measure.objects.filter(
+            goal__issue__framework=framework, cited_clusters__isnull=True
+        ).prefetch_related("cited_ideas")
+        events = list(framework.source_events.values_list("pk", flat=True))
+        for measure in measures:
+            ideas = [citation.idea_id for citation in measure.cited_ideas.all()]
+            best = (
+                Cluster.objects.filter(
+                    event_id__in=events,
+                    is_active=True,
+                    memberships__idea_id__in=ideas,
+                )
+                .annotate(shared=models.Count("memberships"))
+                .order_by("-shared", "-size", "pk")
+                .first()
+            )
+            if best is None:
+                continue
+            MeasureCluster.objects.create(measure=measure, cluster=best, sort_order=0)
+            _bump_version(measure)
+            linked += 1
+    return linked
 
 
 def _check_targets(*, indicator: Indicator, targets: list[IndicatorTarget]) -> None:

@@ -323,6 +323,16 @@ class MeasureViewSet(SnippetViewSet):
                 label=_("cited idea"),
                 panels=[FieldPanel("idea"), FieldPanel("note")],
             ),
+            InlinePanel(
+                "cited_clusters",
+                heading=_("Clusters cited"),
+                label=_("cited cluster"),
+                help_text=_(
+                    "A cluster added here brings its accepted and shortlisted ideas "
+                    "into the ideas cited, as they are in the cluster now."
+                ),
+                panels=[FieldPanel("cluster"), FieldPanel("note")],
+            ),
             FieldPanel("sort_order"),
         ],
     )

@@ -29,6 +29,11 @@ def strategy_admin_urls():
             views.export,
             name="strategy_export",
         ),
+        path(
+            "strategy/measure-from-cluster/<int:cluster_id>/",
+            views.MeasureFromClusterView.as_view(),
+            name="strategy_measure_from_cluster",
+        ),
     ]
 
 

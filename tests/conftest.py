@@ -43,6 +43,13 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # A real hash costs most of a second per user, and tests create many
+    # users; what they test is who may do what, not the hash's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _thai(db):
     # Requests pick their language from the cookie or Accept-Language; code
     # run directly in a test (services, selectors) reads Thai like the site.
@@ -82,16 +89,54 @@ def themes(event):
     ]
 
 
-@pytest.fixture
-def facilitator(db):
-    return UserFactory(username="facilitator", groups=[roles.FACILITATOR])
+def name_facilitator(event, user):
+    """Name ``user`` among the facilitators of ``event``, as its edit form does."""
+    event.facilitators.through.objects.get_or_create(eventpage=event, user=user)
+
+
+def _on_event(request, user):
+    # Facilitators work only on the events that name them: a test that has an
+    # event names its facilitators there, and one without creates no page.
+    if "event" in request.fixturenames:
+        name_facilitator(request.getfixturevalue("event"), user)
+    return user
 
 
 @pytest.fixture
-def privacy_officer(db):
-    return UserFactory(
-        username="privacy", groups=[roles.FACILITATOR, roles.CONTACT_ACCESS]
+def facilitator(db, request):
+    return _on_event(
+        request, UserFactory(username="facilitator", groups=[roles.FACILITATOR])
     )
+
+
+@pytest.fixture
+def privacy_officer(db, request):
+    return _on_event(
+        request,
+        UserFactory(
+            username="privacy", groups=[roles.FACILITATOR, roles.CONTACT_ACCESS]
+        ),
+    )
+
+
+@pytest.fixture
+def other_event(event_index):
+    """A second event, with facilitators of its own."""
+    return EventPageFactory(parent=event_index)
+
+
+@pytest.fixture
+def facilitator_other_event(db, other_event):
+    """A facilitator named on another event only, not on ``event``."""
+    user = UserFactory(username="facilitator-elsewhere", groups=[roles.FACILITATOR])
+    name_facilitator(other_event, user)
+    return user
+
+
+@pytest.fixture
+def administrator(db):
+    """A member of the Administrator group: facilitates every event, unnamed."""
+    return UserFactory(username="administrator", groups=[roles.ADMINISTRATOR])
 
 
 @pytest.fixture

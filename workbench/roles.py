@@ -17,6 +17,7 @@ STRATEGY_MODELS = [
     "goal",
     "measure",
     "measureidea",
+    "measurecluster",
     "indicator",
     "indicatortarget",
     "nationalmilestone",
@@ -27,29 +28,39 @@ STRATEGY_EDIT = [
     for action in ("add", "change", "delete", "view")
 ]
 
+# What anyone who works with an event's ideas may read: the clusters, the
+# runs that made them, the edits that are their authority, and the pairs
+# a facilitator judged not to be duplicates.
+IDEAS_READ = [
+    "ideas.view_idea",
+    "ideas.view_ideadecision",
+    "ideas.view_cluster",
+    "ideas.view_clusteringrun",
+    "ideas.view_clusteredit",
+    "ideas.view_duplicatedismissal",
+]
+
 # Group name → permissions as "app_label.codename". A facilitator moderates
 # ideas but sees no personal data; that is granted by adding them to
-# CONTACT_ACCESS as well. A policy writer drafts the framework; approving or
-# publishing it takes APPROVER, usually given to a senior official as well.
+# CONTACT_ACCESS as well. These permissions say what a role may do at all;
+# a facilitator does it only on the events that name them (EventPage.
+# facilitators), while ADMINISTRATOR holds ideas.facilitate_any_event. A
+# policy writer drafts the framework and reads the ideas and clusters it
+# cites; approving or publishing it takes APPROVER, usually given to a senior
+# official as well.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FACILITATOR: [
         ADMIN_ACCESS,
-        "ideas.view_idea",
+        *IDEAS_READ,
         "ideas.change_idea",
-        "ideas.view_ideadecision",
-        "ideas.view_cluster",
         "ideas.change_cluster",
-        "ideas.view_clusteringrun",
         "ideas.add_clusteringrun",
         "taggit.add_tag",
         "taggit.view_tag",
     ],
     POLICY_WRITER: [
         ADMIN_ACCESS,
-        "ideas.view_idea",
-        "ideas.view_ideadecision",
-        "ideas.view_cluster",
-        "ideas.view_clusteringrun",
+        *IDEAS_READ,
         *STRATEGY_EDIT,
     ],
     APPROVER: [

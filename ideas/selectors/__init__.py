@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from ideas.models import Contact, Idea, IdeaDecision, Theme
 
@@ -28,7 +29,9 @@ def user_can_facilitate(*, user, event) -> bool:
         return False
     if user.has_perm("ideas.facilitate_any_event"):
         return True
-    return event.facilitators.filter(pk=user.pk).exists()
+    # From the user's side: the page's own relation may hold unsaved choices
+    # in memory (modelcluster), and rights come from what is saved.
+    return user.facilitated_events.filter(pk=event.pk).exists()
 
 
 def events_facilitated_by(*, user) -> QuerySet:
@@ -91,10 +94,12 @@ def ideas_public(*, event) -> QuerySet[Idea]:
 
     Submitted ideas wait for moderation and rejected ones (spam, abuse,
     off-topic) stay private; neither appears on public pages or open data.
+    A merged duplicate stays listed (nothing leaves the public record), with
+    ``duplicate_of`` fetched so a page can say which idea carries it on.
     """
     return (
         Idea.objects.filter(event=event, status__in=PUBLIC_STATUSES)
-        .select_related("theme")
+        .select_related("theme", "duplicate_of")
         .order_by("number")
     )
 
@@ -115,6 +120,9 @@ class HistoryEntry:
     new_label: str
     reason: str
     actor_name: str
+    # The decision told as one sentence where "field: old → new" reads badly
+    # (a merge); empty for the others.
+    summary: str = ""
 
 
 def _value_label(field: str, value: str, themes: dict[str, Theme]) -> str:
@@ -125,8 +133,25 @@ def _value_label(field: str, value: str, themes: dict[str, Theme]) -> str:
             return str(Idea.Status(value).label)
         except ValueError:
             return value
+    if field == IdeaDecision.Field.DUPLICATE:
+        # Stored as the other idea's number within the same event.
+        return f"#{value}"
     theme = themes.get(value)
     return theme.name if theme else value
+
+
+def _summary(field: str, old: str, new: str) -> str:
+    if field != IdeaDecision.Field.DUPLICATE:
+        return ""
+    if old and new:
+        # The idea it was merged into was merged in turn: it follows along.
+        return _("Merged with idea #%(new)s (instead of #%(old)s)") % {
+            "new": new,
+            "old": old,
+        }
+    if new:
+        return _("Merged with idea #%(number)s") % {"number": new}
+    return _("Merge with idea #%(number)s undone") % {"number": old}
 
 
 def idea_history(*, idea: Idea, with_actors: bool = False) -> list[HistoryEntry]:
@@ -149,6 +174,7 @@ def idea_history(*, idea: Idea, with_actors: bool = False) -> list[HistoryEntry]
             old_label=_value_label(decision.field, decision.old_value, themes),
             new_label=_value_label(decision.field, decision.new_value, themes),
             reason=decision.reason,
+            summary=_summary(decision.field, decision.old_value, decision.new_value),
             actor_name=(
                 (decision.actor.get_full_name() or decision.actor.get_username())
                 if with_actors and decision.actor
@@ -163,7 +189,9 @@ def ideas_public_search(*, words: list[str], limit: int = 50) -> list[Idea]:
     """Public ideas of every event containing all ``words``, title matches first.
 
     Matching is by substring, so a Thai word is found inside a longer run of
-    Thai text (which has no spaces to split it on).
+    Thai text (which has no spaces to split it on). A merged duplicate found
+    together with the idea it was merged into is left out: it is the same
+    proposal. Found alone (in the other language, say), it is listed.
     """
     if not words:
         return []
@@ -176,12 +204,14 @@ def ideas_public_search(*, words: list[str], limit: int = 50) -> list[Idea]:
     in_title = functools.reduce(
         operator.and_, (Q(title__icontains=word) for word in words)
     )
-    return list(
+    found = list(
         Idea.objects.filter(query, status__in=PUBLIC_STATUSES)
-        .select_related("event", "theme")
+        .select_related("event", "theme", "duplicate_of")
         .annotate(in_title=Case(When(in_title, then=Value(1)), default=Value(0)))
         .order_by("-in_title", "-created_at")[:limit]
     )
+    ids = {idea.pk for idea in found}
+    return [idea for idea in found if idea.duplicate_of_id not in ids]
 
 
 def contacts_for_email(*, email: str) -> list[Contact]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -197,6 +197,21 @@ def _log_decision(
     decision.save()
 
 
+def _require_facilitator(*, actor, idea: Idea) -> None:
+    """Refuse ``actor`` unless they may facilitate the event; None is the system.
+
+    Every write of a person goes through here, so the admin, the workbench and
+    the shell share one rule: named facilitators on their events, and
+    administrators everywhere (``ideas.selectors.user_can_facilitate``).
+    """
+    if actor is None:
+        return
+    if not selectors.user_can_facilitate(user=actor, event=idea.event):
+        raise PermissionDenied(
+            _("You may change only the ideas of events you facilitate.")
+        )
+
+
 def _locked(idea: Idea) -> Idea:
     return (
         Idea.objects.select_for_update(of=("self",))
@@ -209,7 +224,11 @@ def idea_set_status(*, idea: Idea, status: str, actor, reason: str = "") -> Idea
     """Move an idea to ``status`` and record who did it; a rejection needs a reason.
 
     Setting the status it already has changes and records nothing.
+
+    Raises PermissionDenied when ``actor`` may not facilitate the idea's event
+    (``actor`` None is the system, which may).
     """
+    _require_facilitator(actor=actor, idea=idea)
     reason = normalize_text(reason)
     if status == Idea.Status.REJECTED and not reason:
         raise ValidationError(
@@ -244,8 +263,10 @@ def idea_set_status(*, idea: Idea, status: str, actor, reason: str = "") -> Idea
 def idea_set_theme(*, idea: Idea, theme: Theme | None, actor) -> Idea:
     """Put an idea under ``theme`` (or none) as a facilitator's decision.
 
-    Raises ValidationError when the theme belongs to another event.
+    Raises ValidationError when the theme belongs to another event, and
+    PermissionDenied when ``actor`` may not facilitate the idea's event.
     """
+    _require_facilitator(actor=actor, idea=idea)
     if theme is not None and theme.event_id != idea.event_id:
         raise ValidationError({"theme": _("The theme belongs to another event.")})
     with transaction.atomic():
@@ -278,8 +299,12 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
-def idea_add_tags(*, idea: Idea, tags: Iterable[str]) -> Idea:
-    """Add tags to an idea, keeping the ones it has."""
+def idea_add_tags(*, idea: Idea, tags: Iterable[str], actor=None) -> Idea:
+    """Add tags to an idea, keeping the ones it has.
+
+    Raises PermissionDenied when ``actor`` may not facilitate the idea's event.
+    """
+    _require_facilitator(actor=actor, idea=idea)
     tags = clean_tags(tags)
     if tags:
         with transaction.atomic():
@@ -296,7 +321,12 @@ def idea_moderate(
     theme: Theme | None,
     tags: Iterable[str],
 ) -> Idea:
-    """Apply a facilitator's edit of one idea: status, theme and the full tag list."""
+    """Apply a facilitator's edit of one idea: status, theme and the full tag list.
+
+    Raises PermissionDenied when ``actor`` may not facilitate the idea's event,
+    before anything changes.
+    """
+    _require_facilitator(actor=actor, idea=idea)
     with transaction.atomic():
         current = idea_set_status(
             idea=idea, status=status, actor=actor, reason=status_reason
@@ -304,6 +334,40 @@ def idea_moderate(
         current = idea_set_theme(idea=current, theme=theme, actor=actor)
         current.tags.set(clean_tags(tags))
     return current
+
+
+def idea_set_shortlisted(*, idea: Idea, actor, shortlisted: bool = True) -> Idea:
+    """Mark an idea ready to implement, or take it off the shortlist (accepted).
+
+    Only an idea a facilitator could accept goes on the shortlist: a rejected
+    idea is accepted first (its participant was told why it was rejected), and
+    a merged duplicate is represented by the idea it was merged into.
+
+    Raises ValidationError for those, or when taking off an idea that is not
+    on the shortlist; PermissionDenied when ``actor`` may not facilitate the
+    idea's event.
+    """
+    _require_facilitator(actor=actor, idea=idea)
+    with transaction.atomic():
+        current = _locked(idea)
+        if shortlisted:
+            if current.status == Idea.Status.REJECTED:
+                raise ValidationError(
+                    _("A rejected idea cannot be shortlisted; accept it first.")
+                )
+            if current.duplicate_of_id is not None:
+                raise ValidationError(
+                    _(
+                        "This idea was merged into another; shortlist the idea "
+                        "it was merged into."
+                    )
+                )
+            status = Idea.Status.SHORTLISTED
+        else:
+            if current.status != Idea.Status.SHORTLISTED:
+                raise ValidationError(_("The idea is not on the shortlist."))
+            status = Idea.Status.ACCEPTED
+        return idea_set_status(idea=current, status=status, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -339,6 +403,7 @@ def ideas_import(
     rows: Iterable[ImportRow],
     skip_invalid: bool = False,
     dry_run: bool = False,
+    actor=None,
 ) -> ImportResult:
     """Create or update an event's ideas from the rows of an imported file.
 
@@ -362,7 +427,14 @@ def ideas_import(
         row means nothing is imported.
     dry_run : bool, default=False
         Do everything, then roll it back: the result tells what would happen.
+    actor : User or None
+        Who imports; refused (PermissionDenied) unless they may facilitate the
+        event. None is the system (the worker, the shell).
     """
+    if actor is not None and not selectors.user_can_facilitate(user=actor, event=event):
+        raise PermissionDenied(
+            _("You may import ideas only into events you facilitate.")
+        )
     rows = list(rows)
     columns = rows[0].columns if rows else {}
     clean, errors = importing.clean_rows(rows, themes=Theme.objects.filter(event=event))
@@ -588,8 +660,10 @@ def idea_accept_suggestion(*, idea: Idea, actor) -> Idea:
     """Make the model's suggested theme the idea's theme, as ``actor`` decides.
 
     Recorded like any theme decision, with the theme marked as the model's.
-    Raises ValidationError when there is no suggestion to accept.
+    Raises ValidationError when there is no suggestion to accept, and
+    PermissionDenied when ``actor`` may not facilitate the idea's event.
     """
+    _require_facilitator(actor=actor, idea=idea)
     if idea.suggested_theme_id is None:
         raise ValidationError(_("The model made no suggestion for this idea."))
     with transaction.atomic():

@@ -138,3 +138,195 @@ def test_the_provenance_export_names_the_model_and_its_confidence(
     assert suggestion["decided_by"].startswith("lexical")
     assert suggestion["reason"].startswith("confidence ")
     assert (decision["to"], decision["decided_by"]) == ("digital", "facilitator")
+
+
+def test_confirmed_themes_including_accepted_suggestions_train_the_next_one(
+    event, event_themes
+):
+    digital, people = event_themes
+    text = ("แอปข้อมูลเปิด open data app for snail mail", "open data by snail หอยทาก")
+    target = idea(event, *text)
+    services.idea_suggest_theme(idea=target)
+    target.refresh_from_db()
+    assert target.suggested_theme == digital  # from the themes' words alone
+    for n in range(3):
+        # Suggestions a facilitator accepted: confirmed by a person.
+        idea(
+            event,
+            f"{text[0]} {n}",
+            text[1],
+            theme=people,
+            theme_source=Idea.ThemeSource.MODEL,
+            status=Idea.Status.ACCEPTED,
+        )
+        idea(
+            event,
+            f"digital services {n}",
+            "apps for digital services",
+            theme=digital,
+            theme_source=Idea.ThemeSource.FACILITATOR,
+            status=Idea.Status.ACCEPTED,
+        )
+    services.idea_suggest_theme(idea=target)
+    target.refresh_from_db()
+    assert target.suggested_theme == people
+
+
+def test_the_reasons_name_the_nearest_confirmed_ideas_and_shared_words(
+    event, event_themes
+):
+    digital, people = event_themes
+    confirmed = idea(
+        event,
+        "Open data portal for ministries",
+        "open data exchange between ministries",
+        theme=digital,
+        theme_source=Idea.ThemeSource.PARTICIPANT,
+    )
+    idea(event, "Open data portal, waiting", "open data exchange")  # no theme yet
+    new = idea(event, "Open data app", "digital services and open data exchange")
+    services.idea_suggest_theme(idea=new)
+    new.refresh_from_db()
+    reasons = new.suggestion_reasons
+    assert [n["idea"] for n in reasons["nearest"]] == [confirmed.pk]
+    nearest = reasons["nearest"][0]
+    assert (nearest["number"], nearest["title"], nearest["theme"]) == (
+        confirmed.number,
+        confirmed.title,
+        "digital",
+    )
+    assert 0 < nearest["similarity"] <= 1
+    assert {"open", "data"} <= set(reasons["keywords"])
+
+
+def test_merged_duplicates_and_rejected_ideas_do_not_train(event, event_themes):
+    digital, people = event_themes
+    canonical = idea(event, "Careers for young civil servants", "recruitment, pay")
+    text = ("แอปข้อมูลเปิด open data app for snail mail", "open data by snail หอยทาก")
+    for n in range(3):
+        idea(
+            event,
+            f"{text[0]} {n}",
+            text[1],
+            theme=people,
+            theme_source=Idea.ThemeSource.FACILITATOR,
+            duplicate_of=canonical,
+        )
+        idea(
+            event,
+            f"{text[0]} rejected {n}",
+            text[1],
+            theme=people,
+            theme_source=Idea.ThemeSource.FACILITATOR,
+            status=Idea.Status.REJECTED,
+        )
+    target = idea(event, *text)
+    services.idea_suggest_theme(idea=target)
+    target.refresh_from_db()
+    assert target.suggested_theme == digital
+    assert target.suggestion_reasons["nearest"] == []
+
+
+def test_refreshing_suggestions_fills_only_ideas_awaiting_a_theme(event, event_themes):
+    from ideas.services.suggestions import ideas_suggest_themes
+
+    digital, people = event_themes
+    chosen = idea(
+        event,
+        "Open data portal app",
+        "digital services and open data exchange",
+        theme=people,
+        theme_source=Idea.ThemeSource.PARTICIPANT,
+    )
+    waiting = [
+        idea(event, "Open data portal app", "digital services and open data"),
+        idea(event, "Careers for young civil servants", "recruitment and training"),
+    ]
+    rejected = idea(event, "Open data app", "open data", status=Idea.Status.REJECTED)
+    assert ideas_suggest_themes(event_id=event.pk) == 2
+    chosen.refresh_from_db()
+    assert (chosen.theme, chosen.suggested_theme) == (people, None)
+    assert [Idea.objects.get(pk=w.pk).suggested_theme.code for w in waiting] == [
+        "digital",
+        "people",
+    ]
+    assert Idea.objects.get(pk=rejected.pk).suggestion_model == ""
+    assert all(
+        Idea.objects.get(pk=w.pk).suggestion_reasons.get("keywords") for w in waiting
+    )
+    # Through the task the workbench's button enqueues; only the given ideas.
+    Idea.objects.filter(pk=waiting[1].pk).update(suggestion_model="")
+    assert ideas_suggest_themes(event_id=event.pk, ideas=[waiting[0]]) == 1
+    assert Idea.objects.get(pk=waiting[1].pk).suggestion_model == ""
+    assert tasks.suggest_themes.call(event_id=event.pk) == 2
+
+
+def test_embedding_an_event_embeds_each_text_once_per_encoder(event, event_themes):
+    from ideas.services.suggestions import ideas_embed_event
+
+    first = idea(event, "Open data portal app", "digital services")
+    idea(event, "Careers for civil servants", "recruitment and training")
+    idea(event, "Spam", "spam", status=Idea.Status.REJECTED)
+    assert tasks.embed_event_ideas.call(event_id=event.pk) == 2
+    assert ideas_embed_event(event_id=event.pk) == 0
+    first.title = "Open data portal app, edited"
+    first.save()
+    assert ideas_embed_event(event_id=event.pk) == 1
+    assert IdeaEmbedding.objects.count() == 2
+
+
+@pytest.fixture
+def second_encoder(monkeypatch):
+    # The lexical encoder's vectors under another id: a change of model,
+    # without loading one.
+    from ml import encoders
+
+    lexical = encoders.get_encoder("lexical")
+
+    class Other(encoders.Encoder):
+        id = "other-encoder-v1"
+        dim = lexical.dim
+
+        def _encode(self, texts):
+            return lexical._encode(texts)
+
+    monkeypatch.setitem(encoders._BACKENDS, "other", Other)
+    return "other"
+
+
+def test_a_new_encoder_is_embedded_by_the_worker_never_by_the_hints(
+    settings, client, event, event_themes, second_encoder, monkeypatch
+):
+    from ideas.selectors.hints import hints_forget
+    from ideas.services.suggestions import ideas_embed_event
+
+    hints_forget()
+    for n in range(3):
+        idea(
+            event,
+            f"Open data portal app {n}",
+            "digital services and open data exchange",
+            status=Idea.Status.ACCEPTED,
+        )
+    ideas_embed_event(event_id=event.pk)
+    settings.ML_ENCODER = second_encoder
+    queued = []
+
+    class Recorder:
+        def enqueue(self, **kwargs):
+            queued.append(kwargs)
+
+    draft = {"title": "Open data portal app", "problem": "open data exchange"}
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks, "embed_event_ideas", Recorder())
+        first = client.post(event.hints_url, draft)
+        client.post(event.hints_url, draft)
+    assert first.status_code == 200
+    assert "Open data portal app 0" not in first.content.decode()
+    # Nothing was embedded during the requests; the worker was asked, once.
+    assert not IdeaEmbedding.objects.filter(encoder_id="other-encoder-v1").exists()
+    assert queued == [{"event_id": event.pk}]
+    assert tasks.embed_event_ideas.call(event_id=event.pk) == 3
+    after = client.post(event.hints_url, draft).content.decode()
+    assert "Open data portal app 0" in after
+    hints_forget()

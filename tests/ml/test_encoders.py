@@ -96,3 +96,18 @@ def test_sentence_transformers_encoder_loads_a_local_model():
     assert vectors.shape == (3, encoder.dim)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
     assert encoder.id.startswith("st:")
+
+
+def test_encoder_class_and_loaded_encoder_build_nothing():
+    from ml import encoders
+
+    assert encoders.encoder_class("default") is encoders.E5Encoder
+    assert (
+        encoders.encoder_class("st:/some/model") is encoders.SentenceTransformerEncoder
+    )
+    assert encoders.encoder_class("lexical").duplicate_threshold > 0
+    with pytest.raises(EncoderError):
+        encoders.encoder_class("bert-large-thai")
+    assert encoders.loaded_encoder("use-not-a-name") is None
+    lexical = get_encoder("lexical")
+    assert encoders.loaded_encoder("lexical") is lexical

@@ -27,3 +27,26 @@ def test_roles_sync_is_idempotent_and_repairs_drift(db):
     first = roles.roles_sync()
     assert roles.roles_sync() == first
     assert perms(roles.FACILITATOR) == set(roles.ROLE_PERMISSIONS[roles.FACILITATOR])
+
+
+def test_every_permission_a_role_names_exists(db):
+    # roles_sync skips a name that matches no permission, so a typo would
+    # silently leave a role without the right it was meant to have.
+    for name, wanted in roles.ROLE_PERMISSIONS.items():
+        assert perms(name) == set(wanted), name
+
+
+def test_facilitators_work_the_clusters_and_writers_read_them(db):
+    facilitator, writer = perms(roles.FACILITATOR), perms(roles.POLICY_WRITER)
+    work = {"ideas.change_cluster", "ideas.add_clusteringrun"}
+    read = {
+        "ideas.view_cluster",
+        "ideas.view_clusteringrun",
+        "ideas.view_clusteredit",
+        "ideas.view_duplicatedismissal",
+    }
+    assert work | read <= facilitator
+    assert read <= writer and not work & writer
+    # Every event only for administrators; facilitators need to be named.
+    assert "ideas.facilitate_any_event" not in facilitator
+    assert "ideas.facilitate_any_event" in perms(roles.ADMINISTRATOR)

@@ -5,7 +5,21 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cms.models import EventPage
-from ideas.models import Contact, Idea, IdeaDecision, Theme
+from ideas import selectors
+from ideas.models import (
+    Cluster,
+    ClusteringRun,
+    Contact,
+    Idea,
+    IdeaDecision,
+    IdeaEmbedding,
+    Theme,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_encoder(settings):
+    settings.ML_ENCODER = "lexical"
 
 
 def seed(*args):
@@ -22,6 +36,16 @@ def counts():
         IdeaDecision.objects.count(),
         Contact.objects.count(),
         get_user_model().objects.count(),
+        ClusteringRun.objects.count(),
+        Cluster.objects.count(),
+        IdeaEmbedding.objects.count(),
+        EventPage.facilitators.through.objects.count(),
+        # Suggestions refreshed again would show here.
+        tuple(
+            Idea.objects.order_by("pk").values_list(
+                "theme_id", "suggested_theme_id", "suggested_at"
+            )
+        ),
     )
 
 
@@ -52,6 +76,44 @@ def test_seed_demo_builds_the_hackathon(client):
 
 
 @pytest.mark.django_db
+def test_seed_demo_populates_the_workbench():
+    output = seed()
+    event = EventPage.objects.get(slug="hackathon-11")
+    users = get_user_model().objects
+    for username in ("facilitator", "privacy"):
+        assert selectors.user_can_facilitate(
+            user=users.get(username=username), event=event
+        )
+    assert not selectors.user_can_facilitate(
+        user=users.get(username="writer"), event=event
+    )
+
+    ideas = Idea.objects.filter(event=event)
+    # Every idea without a theme got the model's word (a theme or "can't
+    # decide"); the accepted ones among them were confirmed by a facilitator.
+    awaiting = ideas.filter(theme__isnull=True).exclude(status="rejected")
+    assert awaiting.exists()
+    assert not awaiting.filter(suggested_at__isnull=True).exists()
+    confirmed = ideas.filter(theme_source=Idea.ThemeSource.MODEL)
+    assert confirmed.exists()
+    assert set(confirmed.values_list("status", flat=True)) == {"accepted"}
+    assert (
+        IdeaDecision.objects.filter(
+            idea__in=confirmed, field="theme", actor__username="facilitator"
+        ).count()
+        == confirmed.count()
+    )
+
+    run = ClusteringRun.objects.get(event=event)
+    assert (run.status, run.scope) == (ClusteringRun.Status.DONE, "")
+    assert run.n_ideas == ideas.exclude(status="rejected").count()
+    clusters = Cluster.objects.filter(event=event, is_active=True)
+    assert run.n_clusters == clusters.count() >= 2
+    assert all(cluster.label for cluster in clusters)
+    assert f"clustering run {run.pk}" in output
+
+
+@pytest.mark.django_db
 def test_seed_demo_twice_changes_nothing():
     seed()
     before = counts()
@@ -66,6 +128,7 @@ def test_dry_run_saves_nothing():
     output = seed("--dry-run")
     assert counts() == before
     assert "Dry run" in output
+    assert "was not loaded" in output
 
 
 @pytest.mark.django_db

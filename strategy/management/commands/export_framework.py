@@ -7,7 +7,8 @@ from strategy import exporters, selectors
 
 class Command(BaseCommand):
     help = (
-        "Export a strategy framework as a Word document (docx) or Markdown (md): "
+        "Export a strategy framework as a Word document (docx), Markdown (md) or "
+        "PDF (pdf; needs WeasyPrint and a Thai font on this machine): "
         "its issues, goals, numbered measures, an indicator table per measure "
         "with yearly targets, the ideas each measure cites and an appendix of "
         "those ideas. No personal data is exported."
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             "--format",
             choices=exporters.FORMATS,
             default="docx",
-            help="docx (default) or md.",
+            help="docx (default), md or pdf.",
         )
         parser.add_argument(
             "--output",
@@ -41,7 +42,12 @@ class Command(BaseCommand):
                 f"No framework with the slug {slug!r}. "
                 "Its slug is shown in the admin under Strategy › Frameworks."
             )
-        data = exporters.export(framework=framework, format=format, language=language)
+        try:
+            data = exporters.export(
+                framework=framework, format=format, language=language
+            )
+        except exporters.ExportUnavailable as error:
+            raise CommandError(str(error)) from error
         path = Path(output)
         try:
             path.write_bytes(data)

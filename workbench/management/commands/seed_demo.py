@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.html import escape
@@ -23,8 +24,8 @@ from cms.models import (
     FrameworkPage,
     HomePage,
 )
-from ideas import services, tasks
-from ideas.models import Idea, Theme
+from ideas import services
+from ideas.models import ClusteringRun, Idea, Theme
 from ml.text import normalize_text
 from strategy import services as strategy_services
 from strategy.models import Framework, NationalMilestone
@@ -130,6 +131,9 @@ THEMES = [
     },
 ]
 
+# Demo users named on the hackathon's page as its facilitators.
+EVENT_FACILITATORS = ["facilitator", "privacy"]
+
 # Username → (first name, last name, role group, extra groups).
 USERS = {
     "facilitator": ("สมหญิง", "ผู้ดำเนินกิจกรรม", roles.FACILITATOR, []),
@@ -149,8 +153,11 @@ class DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Create the demo site: home page, events index, the MY BETTER COUNTRY "
-        "HACKATHON #11 event with its four themes and sample ideas, and a demo user "
-        "for each role. Idempotent: what exists already is left as it is."
+        "HACKATHON #11 event with its four themes, facilitators and sample ideas, "
+        "a demo user for each role and the draft framework; then suggest themes "
+        "for the ideas that have none and run the event's first clustering, so "
+        "the workbench is populated. Idempotent: what exists already is left as "
+        "it is."
     )
 
     def add_arguments(self, parser):
@@ -171,13 +178,24 @@ class Command(BaseCommand):
                 home = self._home()
                 index = self._event_index(home)
                 event = self._event(index)
-                self._ideas(event, actor=users["facilitator"][0])
+                self._facilitators(event, users)
+                new_ideas = self._ideas(event, actor=users["facilitator"][0])
                 framework = self._framework(event)
                 self._framework_document(home, framework)
                 if dry_run:
                     raise DryRun
         except DryRun:
             self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
+            self.stdout.write(
+                "The model was not loaded: a real run also suggests themes and "
+                "clusters the event's ideas."
+            )
+        else:
+            # After the pages and ideas are saved, so that a model that cannot
+            # load leaves a working site (the workbench then says what is missing).
+            self._suggestions(event, new_ideas, actor=users["facilitator"][0])
+            self._clustering(event)
+            self._framework_clusters(framework)
         self.stdout.write(
             "Created: "
             + (", ".join(self.created) if self.created else "nothing, all present")
@@ -245,14 +263,33 @@ class Command(BaseCommand):
                 self.created.append(f"theme {theme['code']}")
         return event
 
+    def _facilitators(self, event: EventPage, users: dict) -> None:
+        """Name the demo facilitators on the event; one named since stays."""
+        through = EventPage.facilitators.through
+        named = set(
+            through.objects.filter(eventpage=event).values_list("user_id", flat=True)
+        )
+        added = []
+        for username in EVENT_FACILITATORS:
+            user = users[username][0]
+            if user.pk not in named:
+                through.objects.create(eventpage=event, user=user)
+                added.append(username)
+        if added:
+            self.created.append(f"event facilitators {'/'.join(added)}")
+
     # Ideas
 
-    def _ideas(self, event: EventPage, *, actor) -> None:
+    def _ideas(self, event: EventPage, *, actor) -> list[Idea]:
+        """Submit the demo ideas not there yet and moderate them as in 2022.
+
+        Returns the ideas created now.
+        """
         data = json.loads(DEMO_DATA.read_text(encoding="utf-8"))["ideas"]
         themes = {theme.code: theme for theme in event.themes.all()}
         existing = set(Idea.objects.filter(event=event).values_list("title", flat=True))
         start = datetime(2022, 6, 11, 9, 0, tzinfo=BANGKOK)
-        count = 0
+        created = []
         for position, item in enumerate(data):
             if normalize_text(item["title"], multiline=False) in existing:
                 continue
@@ -289,15 +326,81 @@ class Command(BaseCommand):
                     actor=actor,
                     reason=item.get("reject_reason", ""),
                 )
-            services.idea_add_tags(idea=idea, tags=item.get("tags", []))
-            if theme is None:
-                # As for a participant's idea: the worker suggests a theme.
-                tasks.suggest_theme.enqueue(idea_id=idea.pk)
-            count += 1
-        if count:
-            self.created.append(f"{count} ideas")
+            services.idea_add_tags(idea=idea, tags=item.get("tags", []), actor=actor)
+            created.append(idea)
+        if created:
+            self.created.append(f"{len(created)} ideas")
+        return created
+
+    def _suggestions(self, event: EventPage, new_ideas: list[Idea], *, actor) -> None:
+        """Suggest themes for the ideas that have none, and confirm some.
+
+        The model runs here, at once, rather than in the worker, so the
+        workbench shows its suggestions as soon as the demo opens. A facilitator
+        moderated the accepted ideas of 2022, so those new ones take the model's
+        suggestion; the others wait in the workbench for a decision.
+        """
+        from ideas.services.suggestions import ideas_suggest_themes
+
+        awaiting = Idea.objects.filter(
+            event=event, theme__isnull=True, duplicate_of__isnull=True
+        ).exclude(status=Idea.Status.REJECTED)
+        # Only what was never suggested: refreshing would change a seeded demo.
+        if not awaiting.filter(suggested_at__isnull=True).exists():
+            return
+        suggested = ideas_suggest_themes(event_id=event.pk)
+        self.created.append(f"theme suggestions for {suggested} ideas")
+        confirmed = 0
+        for idea in Idea.objects.filter(
+            pk__in=[idea.pk for idea in new_ideas],
+            status=Idea.Status.ACCEPTED,
+            theme__isnull=True,
+            suggested_theme__isnull=False,
+        ):
+            services.idea_accept_suggestion(idea=idea, actor=actor)
+            confirmed += 1
+        if confirmed:
+            self.created.append(f"{confirmed} suggested themes confirmed")
+
+    def _clustering(self, event: EventPage) -> None:
+        """Run the event's first clustering (all themes), unless one finished."""
+        from ideas.services.clusters import (
+            clustering_run_execute,
+            clustering_run_request,
+        )
+
+        finished = ClusteringRun.objects.filter(
+            event=event, scope="", status=ClusteringRun.Status.DONE
+        )
+        if finished.exists():
+            return
+        try:
+            run = clustering_run_request(
+                event=event, scope="", actor=None, enqueue=False
+            )
+        except ValidationError as error:
+            # A run in progress (the worker has it) or too few ideas: the site
+            # works without clusters, and the workbench says why there are none.
+            self.stdout.write(self.style.WARNING(" ".join(error.messages)))
+            return
+        run = clustering_run_execute(run=run)
+        if run.status != ClusteringRun.Status.DONE:
+            self.stdout.write(
+                self.style.WARNING(f"Clustering failed: {run.error or run.status}")
+            )
+            return
+        self.created.append(
+            f"clustering run {run.pk} ({run.n_clusters} clusters of "
+            f"{run.n_ideas} ideas, {run.seconds:.1f} s)"
+        )
 
     # Strategy
+
+    def _framework_clusters(self, framework: Framework) -> None:
+        """Cite, on each demo measure, the cluster its ideas fell into."""
+        linked = strategy_services.framework_link_clusters(framework=framework)
+        if linked:
+            self.created.append(f"{linked} measures linked to their clusters")
 
     def _framework(self, event: EventPage) -> Framework:
         # All or nothing: a framework already there, even edited since, is the

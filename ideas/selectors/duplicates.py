@@ -1,0 +1,162 @@
+"""The review queue of likely duplicate ideas, from cached vectors only.
+
+Nothing here embeds a text or loads a model: a page that asks for the queue
+works from the vectors the worker has already stored, and says how many ideas
+are still waiting for one.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+from django.conf import settings
+from django.db.models import QuerySet
+
+from ideas.models import DuplicateDismissal, Idea, IdeaEmbedding
+
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class DuplicateQueue:
+    """Likely duplicate pairs of one event, most similar first.
+
+    ``pairs`` holds at most ``limit`` of the ``total`` pairs found, each
+    ``(idea_a, idea_b, similarity)`` with ``idea_a`` the lower number.
+    ``missing_vectors`` counts the ideas the queue could not look at yet
+    because the worker has not embedded them with the current encoder.
+    """
+
+    pairs: list[tuple[Idea, Idea, float]] = field(default_factory=list)
+    missing_vectors: int = 0
+    total: int = 0
+    encoder_id: str = ""
+    threshold: float = 0.0
+
+
+def _configured_encoder() -> tuple[str | None, float]:
+    """The configured encoder's id (when known without loading it) and threshold.
+
+    The threshold is a class attribute, read without building the encoder.
+    The id of some encoders is only known once built (the lexical one hashes
+    its fitted axes), so it is taken from the encoder when this process has
+    already loaded it, and otherwise left for the stored vectors to tell.
+    """
+    from ml import encoders
+
+    loaded = encoders.loaded_encoder(settings.ML_ENCODER)
+    if loaded is not None:
+        return loaded.id, float(loaded.duplicate_threshold)
+    try:
+        backend = encoders.encoder_class(settings.ML_ENCODER)
+    except encoders.EncoderError:
+        backend = encoders.Encoder
+    return None, float(backend.duplicate_threshold)
+
+
+def _text_hash(title: str, problem: str, solution: str) -> str:
+    # The key ideas_embed() stores: a vector made before an edit no longer
+    # stands for the idea. Plain values, not models: building 2,000 Idea
+    # objects cost more than comparing their vectors.
+    from ideas.services.suggestions import model_text, text_hash
+
+    return text_hash(
+        model_text(SimpleNamespace(title=title, problem=problem, solution=solution))
+    )
+
+
+def duplicate_candidates_eligible(*, event) -> QuerySet[Idea]:
+    """The event's ideas that may still be paired: not rejected, not merged."""
+    return (
+        Idea.objects.filter(event=event, duplicate_of__isnull=True)
+        .exclude(status=Idea.Status.REJECTED)
+        .order_by("number")
+    )
+
+
+def duplicate_candidates(
+    *, event, limit: int = DEFAULT_LIMIT, encoder_id: str | None = None
+) -> DuplicateQueue:
+    """Pairs of the event's ideas that are likely the same proposal.
+
+    Ideas are compared by their cached vectors for ``encoder_id`` (by default
+    the configured encoder's) at that encoder's measured duplicate threshold,
+    so a Thai idea and its English restatement pair up with a multilingual
+    encoder. Rejected ideas, ideas merged into another and pairs a
+    facilitator dismissed are left out.
+    """
+    from ml.duplicates import Duplicates
+
+    configured_id, threshold = _configured_encoder()
+    ideas = list(
+        duplicate_candidates_eligible(event=event).values_list(
+            "pk", "title", "problem", "solution"
+        )
+    )
+    if encoder_id is None:
+        encoder_id = configured_id
+    if encoder_id is None:
+        # The worker writes vectors with the configured encoder, so the
+        # newest stored vector names it.
+        encoder_id = (
+            IdeaEmbedding.objects.filter(idea__event=event)
+            .order_by("-created_at", "-pk")
+            .values_list("encoder_id", flat=True)
+            .first()
+        )
+    if not ideas or encoder_id is None:
+        return DuplicateQueue(
+            missing_vectors=len(ideas), encoder_id=encoder_id or "", threshold=threshold
+        )
+
+    stored = {
+        idea_id: (text_hash, vector)
+        for idea_id, text_hash, vector in IdeaEmbedding.objects.filter(
+            idea__event=event, encoder_id=encoder_id
+        ).values_list("idea_id", "text_hash", "vector")
+    }
+    with_vector, rows = [], []
+    for pk, *text in ideas:
+        found = stored.get(pk)
+        if found is None or found[0] != _text_hash(*text):
+            continue
+        with_vector.append(pk)
+        rows.append(np.frombuffer(bytes(found[1]), dtype=np.float32))
+    missing = len(ideas) - len(with_vector)
+    if len(with_vector) < 2 or len({len(row) for row in rows}) != 1:
+        return DuplicateQueue(
+            missing_vectors=missing, encoder_id=encoder_id, threshold=threshold
+        )
+
+    found = Duplicates(threshold=threshold).fit(np.stack(rows)).pairs_
+    dismissed = set(
+        DuplicateDismissal.objects.filter(idea_low__event=event).values_list(
+            "idea_low_id", "idea_high_id"
+        )
+    )
+    # Rows follow the ideas' numbers, so the first of a pair is the earlier idea.
+    pairs = []
+    for i, j, similarity in found:
+        a, b = with_vector[i], with_vector[j]
+        if (min(a, b), max(a, b)) not in dismissed:
+            pairs.append((a, b, similarity))
+    shown = pairs[:limit]
+    by_pk = Idea.objects.select_related("theme").in_bulk(
+        {pk for a, b, _similarity in shown for pk in (a, b)}
+    )
+    return DuplicateQueue(
+        pairs=[(by_pk[a], by_pk[b], similarity) for a, b, similarity in shown],
+        missing_vectors=missing,
+        total=len(pairs),
+        encoder_id=encoder_id,
+        threshold=threshold,
+    )
+
+
+def duplicates_merged(*, event) -> list[Idea]:
+    """The event's ideas merged into another, grouped by the idea that carries on."""
+    return list(
+        Idea.objects.filter(event=event, duplicate_of__isnull=False)
+        .select_related("theme", "duplicate_of", "duplicate_of__theme")
+        .order_by("duplicate_of__number", "number")
+    )
