@@ -1,9 +1,13 @@
-"""Time the lists that grow with an event: admin listing, tracker, search, API.
+"""Time the lists that grow with an event: admin listing, tracker, search, API,
+and the facilitator's workbench (dashboard, cluster board, a cluster, map,
+duplicates queue).
 
 Usage: python loadtest/list_timings.py [N]   (default N = 1000 ideas)
 Builds a throwaway SQLite database under build/, seeds the demo plus N public
 ideas, then times each page 7 times in this process (Django's test client, no
 network) and prints one JSON line with the median milliseconds per page.
+The lexical encoder embeds and clusters the ideas: this times the pages, not
+the model (docs/benchmarks.md has the model's figures).
 """
 
 import json
@@ -21,6 +25,7 @@ DB.unlink(missing_ok=True)
 os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
 os.environ.setdefault("DJANGO_SSL_REDIRECT", "false")
+os.environ["ML_ENCODER"] = "lexical"
 
 import django  # noqa: E402
 
@@ -45,7 +50,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from cms.models import EventPage  # noqa: E402
-from ideas.models import Idea  # noqa: E402
+from ideas.models import Cluster, Idea  # noqa: E402
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 setup_test_environment()
@@ -68,6 +73,14 @@ Idea.objects.bulk_create(
     )
     for i in range(n)
 )
+call_command(
+    "cluster_ideas",
+    event=event.slug,
+    stdout=open(os.devnull, "w"),  # noqa: SIM115
+)
+biggest = Cluster.objects.filter(event=event, scope="", is_active=True).order_by(
+    "-size"
+)[0]
 staff = Client()
 staff.force_login(get_user_model().objects.get(username="facilitator"))
 public = Client()
@@ -77,6 +90,15 @@ pages = {
     "public tracker": (public, event.url + "ideas/"),
     "site search ภาครัฐ": (public, "/search/?q=ภาครัฐ"),
     "API ideas page": (public, f"/api/v1/events/{event.slug}/ideas/"),
+    "workbench dashboard": (staff, f"/admin/workbench/{event.pk}/"),
+    "cluster board": (staff, f"/admin/workbench/{event.pk}/clusters/"),
+    f"largest cluster ({biggest.size} ideas)": (
+        staff,
+        f"/admin/workbench/{event.pk}/clusters/{biggest.pk}/",
+    ),
+    "map": (staff, f"/admin/workbench/{event.pk}/map/"),
+    "duplicates queue": (staff, f"/admin/duplicates/{event.pk}/"),
+    "API clusters": (public, f"/api/v1/events/{event.slug}/clusters/"),
 }
 figures = {"ideas": Idea.objects.count()}
 for name, (client, url) in pages.items():

@@ -30,7 +30,7 @@ HINT_MIN_CHARS = 10
 #: The encoder's time grows with the text (multilingual-e5-small on two cores:
 #: ~22 ms for 100 characters, ~55 ms for 300, ~160 ms for 800); the title and
 #: the start of the problem say what an idea is about.
-HINT_MAX_CHARS = 300
+HINT_MAX_CHARS = 200
 #: How long after asking the worker to embed an event's ideas before asking again.
 EMBED_REQUEST_SECONDS = 300
 #: How long a fitted theme mapper serves while the event's ideas change.

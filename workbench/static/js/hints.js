@@ -15,8 +15,10 @@
   let pending = null;
   let lastSent = null;
 
+  // Hints now come as one types. Removed rather than hidden: pressing Enter
+  // in a field clicks the form's first button, which must stay "Submit idea".
   const button = form.querySelector("[data-hints-button]");
-  if (button) button.closest(".hints__check").hidden = true;
+  if (button) button.closest(".hints__check").remove();
 
   function draft() {
     return inputs.map((input) => input.value.trim()).join("\n");
