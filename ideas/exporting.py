@@ -17,7 +17,7 @@ from typing import IO, Any
 from django.utils import timezone
 
 from ideas import selectors
-from ideas.models import Idea
+from ideas.models import ClusterEdit, ClusteringRun, ClusterMembership, Idea
 
 __all__ = ["COLUMNS", "FORMATS", "export_ideas", "idea_record"]
 
@@ -225,6 +225,7 @@ def _write_provenance(ideas, stream: IO[str]) -> int:
     ideas = list(
         ideas.select_related("suggested_theme").prefetch_related("decisions__actor")
     )
+    clusters = _cluster_provenance(ideas)
     for idea in ideas:
         decisions = list(idea.decisions.all())
         first_theme = next((d for d in decisions if d.field == "theme"), None)
@@ -277,4 +278,82 @@ def _write_provenance(ideas, stream: IO[str]) -> int:
                     _guarded(decision.reason),
                 ]
             )
+        for row in clusters.get(idea.pk, []):
+            writer.writerow([idea.number, _guarded(idea.title), *row])
     return len(ideas)
+
+
+def _cluster_provenance(ideas: list[Idea]) -> dict[int, list[list[str]]]:
+    """Idea id → a row per cluster it is in now, saying who put it there.
+
+    ``field`` is ``cluster`` (all the event's ideas) or ``cluster:<theme
+    code>``; ``to`` is the cluster's number and name. A facilitator's
+    placement (a move, a split, a pin) names them and when; the model's names
+    the clustering run, its encoder and when it finished.
+    """
+    if not ideas:
+        return {}
+    event_id = ideas[0].event_id
+    wanted = {idea.pk for idea in ideas}
+    memberships = (
+        ClusterMembership.objects.filter(idea_id__in=wanted, cluster__is_active=True)
+        .select_related("cluster")
+        .order_by("scope", "idea_id")
+    )
+    runs = {}
+    for run in ClusteringRun.objects.filter(
+        event_id=event_id, status=ClusteringRun.Status.DONE
+    ).order_by("finished_at", "pk"):
+        runs[run.scope] = run  # the latest finished run of each scope
+    placed = {}
+    edits = ClusterEdit.objects.filter(
+        event_id=event_id,
+        action__in=[
+            ClusterEdit.Action.MOVE,
+            ClusterEdit.Action.SPLIT,
+            ClusterEdit.Action.PIN,
+        ],
+    ).select_related("actor")
+    for edit in edits.order_by("created_at", "pk"):
+        for idea_id in edit.detail.get("ideas", []):
+            placed[(edit.scope, idea_id)] = edit
+    rows: dict[int, list[list[str]]] = {}
+    for membership in memberships:
+        cluster = membership.cluster
+        field = f"cluster:{membership.scope}" if membership.scope else "cluster"
+        to = _guarded(f"{cluster.number}: {cluster.label}")
+        edit = placed.get((membership.scope, membership.idea_id))
+        reason = "pinned" if membership.pinned else ""
+        if membership.source == ClusterMembership.Source.FACILITATOR and edit:
+            row = [
+                field,
+                "",
+                to,
+                ClusterMembership.Source.FACILITATOR,
+                edit.actor.get_username() if edit.actor else "",
+                edit.created_at.isoformat(),
+                reason,
+            ]
+        else:
+            run = runs.get(membership.scope)
+            row = [
+                field,
+                "",
+                to,
+                ClusterMembership.Source.MODEL,
+                f"clustering run {run.pk}, {run.encoder_id}" if run else "",
+                run.finished_at.isoformat() if run and run.finished_at else "",
+                "; ".join(
+                    filter(
+                        None,
+                        [
+                            reason,
+                            f"similarity {membership.similarity:.2f}"
+                            if membership.similarity is not None
+                            else "",
+                        ],
+                    )
+                ),
+            ]
+        rows.setdefault(membership.idea_id, []).append(row)
+    return rows

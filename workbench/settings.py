@@ -205,6 +205,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # per address is generous and the tight one is per browser session.
 IDEAS_SUBMIT_RATE_SESSION = os.environ.get("IDEAS_SUBMIT_RATE_SESSION", "5/m")
 IDEAS_SUBMIT_RATE_IP = os.environ.get("IDEAS_SUBMIT_RATE_IP", "120/m")
+# Similar-ideas hints while typing, per browser: a debounced form sends a few
+# a minute; more is a script.
+IDEAS_HINTS_RATE = os.environ.get("IDEAS_HINTS_RATE", "30/m")
 RATELIMIT_IP_META_KEY = "cms.throttles.client_ip"
 # If the cache is down, take the ideas rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
@@ -220,6 +223,13 @@ AXES_LOCKOUT_TEMPLATE = "429_login.html"
 # The offline text model (ml.encoders.get_encoder): "default" (multilingual e5,
 # Thai and English), "use", "lexical" (fast, weak) or "st:<path>".
 ML_ENCODER = os.environ.get("ML_ENCODER", "default")
+# A clustering run that has given no sign of life for this long is a dead
+# worker's: it is marked failed so that a new run can start. A queued run no
+# worker picked up is failed after CLUSTERING_QUEUED_STALE_SECONDS.
+CLUSTERING_STALE_SECONDS = int(os.environ.get("CLUSTERING_STALE_SECONDS", "120"))
+CLUSTERING_QUEUED_STALE_SECONDS = int(
+    os.environ.get("CLUSTERING_QUEUED_STALE_SECONDS", "3600")
+)
 
 # The ideas app
 # Bumped whenever the consent wording on the submission form changes, so each
