@@ -149,19 +149,26 @@ class Clusterer:
             k = self._choose_k(Xv)
         if old_ids and k == len(old_ids):
             # Seeding with the previous clusters' centres, recomputed on the
-            # current vectors, keeps a re-run close to the last one.
+            # current vectors, keeps a re-run close to the last one. The
+            # plain means, as k-means keeps them: normalised centres would
+            # draw the borders elsewhere and move ideas on unchanged data.
             centers = []
             for cid in old_ids:
                 rows = [position[i] for i, c in previous.items() if c == cid]
                 centers.append(X[rows].mean(axis=0))
-            init = _l2(np.stack(centers))
+            init = np.stack(centers)
         k = max(1, min(k, distinct, len(valid)))
         if init is not None and len(init) != k:
             init = None
+        # tol=0 runs k-means until no idea changes cluster: a result that
+        # stopped short would move ideas again when the next run starts from
+        # it, and a re-run on unchanged data must move none.
         model = KMeans(
             k,
             init=init if init is not None else "k-means++",
             n_init=1 if init is not None else 4,
+            tol=0.0,
+            max_iter=1000,
             random_state=self.random_state,
         ).fit(Xv)
         raw = model.labels_

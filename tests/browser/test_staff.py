@@ -5,6 +5,7 @@ from docx import Document
 
 from ideas.models import Idea
 from strategy import services as strategy_services
+from tests.conftest import name_facilitator
 from tests.factories import SCRIPT, FrameworkFactory, IdeaFactory, UserFactory
 from workbench import roles
 
@@ -33,7 +34,9 @@ def log_in(page, live, username):
 def test_facilitator_accepts_an_idea_and_the_participant_sees_it(
     live, desktop, event, themes, screenshot
 ):
-    UserFactory(username="facilitator", groups=[roles.FACILITATOR])
+    name_facilitator(
+        event, UserFactory(username="facilitator", groups=[roles.FACILITATOR])
+    )
     idea = IdeaFactory(event=event, title="ลดสำเนาเอกสารทุกหน่วยงาน")
     log_in(desktop, live, "facilitator")
     desktop.goto(live.url + "/admin/snippets/ideas/idea/?q=สำเนา")

@@ -106,7 +106,7 @@ def test_similar_accepted_ideas_and_a_suggested_theme_are_shown(event, ideas):
     response = ask(event)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "ไอเดียที่คล้ายกันซึ่งได้รับแล้ว" in body or "Similar ideas" in body
+    assert "ไอเดียที่คล้ายกันซึ่งผ่านการพิจารณาแล้ว" in body or "Similar ideas" in body
     assert f"#{ideas['accepted'].number} " in body
     assert f"#{ideas['shortlisted'].number} " in body
     assert f"{event.ideas_url}?idea={ideas['shortlisted'].number}" in body

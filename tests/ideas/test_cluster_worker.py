@@ -55,7 +55,7 @@ def test_a_worker_killed_mid_run(event, facilitator, monkeypatch):
     assert state(event) == before
 
     # While the heartbeat is recent the run may still be alive: no second run.
-    with pytest.raises(ValidationError, match="Embedding"):
+    with pytest.raises(ValidationError, match="Embedding|กำลังประมวลผลไอเดีย"):
         services.clustering_run_request(event=event, enqueue=False)
 
     later = timezone.now() + timedelta(minutes=3)

@@ -59,3 +59,16 @@ def test_degenerate_inputs(lexical):
     empty = Clusterer().fit(lexical.encode(["", "x y z", "ภาษี"]))
     assert empty.labels_[0] == -1
     assert (empty.labels_[1:] >= 0).all()
+
+
+def test_a_rerun_from_the_last_result_moves_nothing_on_overlapping_data():
+    # Overlapping groups: k-means stopped at a tolerance leaves ideas that the
+    # next run, seeded with its result, would move; a re-run must move none.
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(6, 32))
+    X = np.vstack([c + rng.normal(scale=1.6, size=(250, 32)) for c in centres])
+    ids = [f"idea-{i}" for i in range(len(X))]
+    first = Clusterer(n_clusters=6, random_state=0).fit(X, ids=ids)
+    previous = dict(zip(ids, first.labels_.tolist(), strict=True))
+    again = Clusterer(random_state=0).fit(X, ids=ids, previous=previous)
+    assert (again.labels_ == first.labels_).all()
