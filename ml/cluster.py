@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["Clusterer"]
+__all__ = ["Clusterer", "center_groups"]
 
 # Above this many ideas the number of clusters is chosen on a random sample:
 # silhouette costs n squared, and the best k of a large sample is the best k.
@@ -12,6 +12,51 @@ _SAMPLE = 3000
 def _l2(matrix):
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def center_groups(X, groups, *, min_size: int = 3):
+    """Remove what sets each group of rows apart as a whole, then re-normalise.
+
+    Multilingual encoders place a Thai text and its English restatement
+    apart by language before topic, so clustering an event's ideas splits
+    them into a Thai and an English cluster of the same subject. Moving each
+    language's ideas so that their mean is the event's mean keeps what
+    differs within a language (the topic) and drops what differs between
+    them. The encoder's own centring uses fixed reference means; this uses
+    the event's, which match its mix of subjects.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    groups : sequence of hashable, length n
+        E.g. each idea's language. Rows whose group is None are left as
+        they are, as are groups smaller than ``min_size``.
+    min_size : int, default=3
+
+    Returns
+    -------
+    ndarray of shape (n, d), float32
+        L2-normalised; zero rows stay zero. When fewer than two groups are
+        large enough there is nothing to align and ``X`` is only normalised.
+    """
+    X = np.asarray(X, dtype=np.float32)
+    groups = np.asarray(list(groups), dtype=object)
+    if len(groups) != len(X):
+        raise ValueError("groups must have one entry per row of X")
+    nonzero = X.any(axis=1)
+    names = [
+        g
+        for g in dict.fromkeys(groups.tolist())
+        if g is not None and ((groups == g) & nonzero).sum() >= min_size
+    ]
+    Y = X.copy()
+    if len(names) >= 2:
+        overall = X[nonzero].mean(axis=0)
+        for name in names:
+            rows = (groups == name) & nonzero
+            Y[rows] = X[rows] - X[rows].mean(axis=0) + overall
+    Y[~nonzero] = 0
+    return _l2(Y).astype(np.float32)
 
 
 class Clusterer:

@@ -488,7 +488,7 @@ def _claim(run: ClusteringRun) -> bool:
 
 
 def _compute(*, run: ClusteringRun, report, dry_run: bool) -> _Result:
-    from ml.cluster import Clusterer
+    from ml.cluster import Clusterer, center_groups
     from ml.encoders import get_encoder
     from ml.keywords import describe_clusters
     from ml.projection import project_2d
@@ -534,7 +534,16 @@ def _compute(*, run: ClusteringRun, report, dry_run: bool) -> _Result:
                 transaction.set_rollback(True)
         else:
             parts.append(ideas_embed(ideas=chunk, encoder=encoder))
-    vectors = np.vstack(parts).astype(np.float32)
+    # Aligned per language within the event, so that Thai and English ideas
+    # on one subject share a cluster (ml.cluster.center_groups); ideas in
+    # both languages at once are left where the encoder put them.
+    vectors = center_groups(
+        np.vstack(parts).astype(np.float32),
+        [
+            idea.language if idea.language != Idea.Language.MIXED else None
+            for idea in ideas
+        ],
+    )
 
     params = run.parameters or DEFAULT_PARAMETERS
     ids = [idea.pk for idea in ideas]

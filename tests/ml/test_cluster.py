@@ -72,3 +72,44 @@ def test_a_rerun_from_the_last_result_moves_nothing_on_overlapping_data():
     previous = dict(zip(ids, first.labels_.tolist(), strict=True))
     again = Clusterer(random_state=0).fit(X, ids=ids, previous=previous)
     assert (again.labels_ == first.labels_).all()
+
+
+def test_centring_each_language_lets_clusters_follow_the_subject():
+    # Two subjects written in two languages, the language offset larger than
+    # the subjects' difference: the trap of multilingual encoders.
+    from sklearn.metrics import adjusted_rand_score
+
+    from ml.cluster import center_groups
+
+    rng = np.random.default_rng(0)
+    subject = rng.normal(size=(2, 48))
+    language = rng.normal(size=48) * 3
+    rows, topics, langs = [], [], []
+    for t in (0, 1):
+        for sign, lang in ((1, "th"), (-1, "en")):
+            for _ in range(20):
+                rows.append(
+                    subject[t] + sign * language + rng.normal(scale=0.3, size=48)
+                )
+                topics.append(t)
+                langs.append(lang)
+    X = np.array(rows)
+    raw = Clusterer(n_clusters=2, random_state=0).fit(X).labels_
+    assert adjusted_rand_score(langs, raw) == 1.0  # split by language
+    aligned = center_groups(X, langs)
+    assert np.allclose(np.linalg.norm(aligned, axis=1), 1.0)
+    by_subject = Clusterer(n_clusters=2, random_state=0).fit(aligned).labels_
+    assert adjusted_rand_score(topics, by_subject) == 1.0
+
+
+def test_centring_leaves_small_groups_unknown_ones_and_empty_rows_alone():
+    from ml.cluster import center_groups
+
+    X = np.eye(6, dtype=np.float32)
+    X[5] = 0
+    out = center_groups(X, ["th", "th", "th", "en", None, "th"])
+    # Only one group is large enough: nothing to align, rows only normalised.
+    assert np.allclose(out[:5], X[:5])
+    assert not out[5].any()
+    with pytest.raises(ValueError):
+        center_groups(X, ["th"])
