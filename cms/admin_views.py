@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import TaskResultStatus
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from wagtail.admin.auth import require_admin_access
 
 from cms.models import EventPage
@@ -311,14 +311,44 @@ _CONTENT_TYPES = {
 _EXTENSIONS = {"polis": "comments.csv", "provenance": "decisions.csv"}
 
 
+_SESSION_EXPORTS = "idea_export_jobs"
+
+
+def _export_dir() -> Path:
+    """Where background exports wait for download: served by the download
+    view only, which checks the same permission as the export."""
+    # Beside the import uploads, where housekeeping deletes old files
+    # (ideas.services.import_uploads_purge).
+    return importing.upload_dir().with_name("exports")
+
+
+def _export_filename(event, fmt: str) -> str:
+    # The event's slug and the format: nothing about who asked for it.
+    extension = _EXTENSIONS.get(fmt, fmt)
+    return f"{slugify(event.slug) or 'event'}-ideas.{extension}"
+
+
 @require_admin_access
 def export_ideas(request):
-    """Download an event's public ideas as open data (never any personal data)."""
+    """Download an event's public ideas as open data (never any personal data).
+
+    Events with more than ``IDEAS_EXPORT_BACKGROUND_IDEAS`` public ideas are
+    written by the background worker; the request returns at once.
+    """
     _check_permission(request)
     form = ExportForm(request.GET or None, user=request.user)
     if not request.GET or not form.is_valid():
-        return TemplateResponse(request, "cms/admin/export_ideas.html", {"form": form})
+        return TemplateResponse(
+            request,
+            "cms/admin/export_ideas.html",
+            {"form": form, "threshold": settings.IDEAS_EXPORT_BACKGROUND_IDEAS},
+        )
     event, fmt = form.cleaned_data["event"], form.cleaned_data["format"]
+    if (
+        selectors.ideas_public(event=event).count()
+        > settings.IDEAS_EXPORT_BACKGROUND_IDEAS
+    ):
+        return _export_in_background(request, event, fmt)
     if fmt == "xlsx":
         stream = io.BytesIO()
         exporting.export_ideas(event=event, format=fmt, stream=stream)
@@ -328,10 +358,101 @@ def export_ideas(request):
         exporting.export_ideas(event=event, format=fmt, stream=stream)
         content = stream.getvalue().encode("utf-8")
     response = HttpResponse(content, content_type=_CONTENT_TYPES[fmt])
-    extension = _EXTENSIONS.get(fmt, fmt)
-    filename = f"{slugify(event.slug) or 'event'}-ideas.{extension}"
+    filename = _export_filename(event, fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _export_in_background(request, event, fmt):
+    # A random name: the file is found only through its task's result.
+    path = _export_dir() / f"{uuid.uuid4().hex}.{fmt}"
+    result = tasks.export_ideas_file.enqueue(
+        event_id=event.pk, format=fmt, path=str(path)
+    )
+    # Remembered so that whoever asked can still read why it failed should the
+    # event be deleted meanwhile (nobody facilitates a deleted event).
+    jobs = request.session.get(_SESSION_EXPORTS, [])
+    request.session[_SESSION_EXPORTS] = [*jobs[-19:], result.id]
+    return redirect("ideas_export_status", result_id=result.id)
+
+
+def _export_job(request, result_id: str):
+    """The export task's result and its event, if ``request.user`` may see it."""
+    _check_permission(request)
+    try:
+        result = tasks.export_ideas_file.get_result(result_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        raise Http404 from None
+    event = EventPage.objects.filter(pk=result.kwargs.get("event_id")).first()
+    if event is None:
+        allowed = result_id in request.session.get(_SESSION_EXPORTS, [])
+    else:
+        allowed = selectors.user_can_facilitate(user=request.user, event=event)
+    if not allowed:
+        # The same answer as for an unknown id: it tells nothing about others.
+        raise Http404
+    return result, event
+
+
+def _export_file(result) -> Path | None:
+    """The finished export's file, if it is still there (housekeeping deletes
+    old ones) and where exports are kept."""
+    if result.status != TaskResultStatus.SUCCESSFUL:
+        return None
+    path = Path(result.kwargs.get("path", ""))
+    folder = _export_dir().resolve()
+    if path.resolve().parent != folder or not path.is_file():
+        return None
+    return path
+
+
+def _export_failure(result) -> str:
+    """Why the worker could not write the export, in the reader's language."""
+    error = result.errors[-1] if result.errors else None
+    if error is None:
+        return _("The worker stopped the export without saying why.")
+    if error.exception_class_path.endswith(".DoesNotExist"):
+        return _("The event was deleted before its ideas could be exported.")
+    # The last line of the traceback is the exception and its message.
+    lines = [line for line in error.traceback.strip().splitlines() if line.strip()]
+    detail = lines[-1][:300] if lines else error.exception_class_path
+    return _("The worker stopped with an error: %(error)s") % {"error": detail}
+
+
+@require_admin_access
+def export_status(request, result_id: str):
+    """Where a background export stands: waiting, running, failed (and why)
+    or done, with the download link."""
+    result, event = _export_job(request, result_id)
+    context = {
+        "result": result,
+        "event": event,
+        "format": result.kwargs.get("format", ""),
+        "finished": result.is_finished,
+        "waiting": result.status == TaskResultStatus.READY,
+    }
+    if result.status == TaskResultStatus.FAILED:
+        context["failure"] = _export_failure(result)
+    elif result.status == TaskResultStatus.SUCCESSFUL:
+        context["outcome"] = result.return_value
+        context["available"] = _export_file(result) is not None
+    return TemplateResponse(request, "cms/admin/export_status.html", context)
+
+
+@require_admin_access
+def export_download(request, result_id: str):
+    """The file a background export wrote, to those who may export the event."""
+    result, event = _export_job(request, result_id)
+    path = _export_file(result) if event is not None else None
+    if path is None:
+        raise Http404
+    fmt = result.kwargs["format"]
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=_export_filename(event, fmt),
+        content_type=_CONTENT_TYPES.get(fmt, "application/octet-stream"),
+    )
 
 
 ERASE_CONTACTS = "ideas.delete_contact"

@@ -47,6 +47,16 @@ def idea_file_urls():
             name="ideas_import_status",
         ),
         path("ideas/export/", admin_views.export_ideas, name="ideas_export"),
+        path(
+            "ideas/export/<str:result_id>/",
+            admin_views.export_status,
+            name="ideas_export_status",
+        ),
+        path(
+            "ideas/export/<str:result_id>/download/",
+            admin_views.export_download,
+            name="ideas_export_download",
+        ),
         path("personal-data/", admin_views.personal_data, name="personal_data"),
     ]
 

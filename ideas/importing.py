@@ -272,7 +272,7 @@ class CleanRow:
 
 def upload_dir() -> Path:
     """Where uploaded files wait between the admin's check and the import."""
-    return Path(settings.MEDIA_ROOT) / "imports"
+    return Path(settings.PRIVATE_FILES_ROOT) / "imports"
 
 
 def max_bytes() -> int:

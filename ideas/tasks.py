@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django_tasks import task
 
-from ideas import importing, services
+from ideas import exporting, importing, services
 from ideas.models import ClusteringRun, Idea
 
 
@@ -43,6 +43,37 @@ def import_ideas_file(
         "warnings": [str(warning) for warning in parsed.warnings],
         **result.as_dict(),
     }
+
+
+@task(backend="background")
+def export_ideas_file(*, event_id: int, format: str, path: str) -> dict:
+    """Write an event's public ideas to ``path``, as the admin export does.
+
+    The file appears under its name only once complete, so a half-written
+    export never reads as done. Raises (the task fails) when the event is gone
+    or the file cannot be written. Returns how many ideas and bytes.
+    """
+    event_model = Idea._meta.get_field("event").related_model
+    event = event_model.objects.get(pk=event_id)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.part")
+    try:
+        if format == "xlsx":
+            with partial.open("wb") as stream:
+                count = exporting.export_ideas(
+                    event=event, format=format, stream=stream
+                )
+        else:
+            with partial.open("w", encoding="utf-8", newline="") as stream:
+                count = exporting.export_ideas(
+                    event=event, format=format, stream=stream
+                )
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return {"count": count, "bytes": target.stat().st_size}
 
 
 @task(backend="background")

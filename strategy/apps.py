@@ -6,3 +6,8 @@ class StrategyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "strategy"
     verbose_name = _("Strategy framework")
+
+    def ready(self):
+        from strategy import signals
+
+        signals.connect()

@@ -217,12 +217,91 @@ def framework_set_status(*, framework: Framework, status: str, actor) -> Framewo
     with transaction.atomic():
         current = Framework.objects.select_for_update().get(pk=framework.pk)
         _check_approval(status=status, old_status=current.status, actor=actor)
-        if current.status != status:
-            current.status = status
-            current.version += 1
-            current.full_clean()
-            current.save(update_fields=["status", "version", "updated_at"])
+        _write_status(framework=current, status=status)
     return current
+
+
+def _write_status(*, framework: Framework, status: str) -> None:
+    if framework.status != status:
+        old = framework.status
+        framework.status = status
+        framework.version += 1
+        framework.full_clean()
+        framework.save(update_fields=["status", "version", "updated_at"])
+        logger.info("framework %s: %s → %s", framework.pk, old, status)
+
+
+# What happens to a framework's document page in Wagtail → the statuses the
+# framework moves from, and the one it moves to. From any other status the
+# change leaves it alone: a published framework whose document is revised and
+# sent for review again stays published, and Wagtail's publishing on approval
+# (which signals "published" before "approved") cannot step it back.
+DOCUMENT_STEPS = {
+    "submitted": ((Framework.Status.DRAFT,), Framework.Status.IN_REVIEW),
+    "rejected": ((Framework.Status.IN_REVIEW,), Framework.Status.DRAFT),
+    "cancelled": ((Framework.Status.IN_REVIEW,), Framework.Status.DRAFT),
+    "approved": (
+        (Framework.Status.DRAFT, Framework.Status.IN_REVIEW),
+        Framework.Status.APPROVED,
+    ),
+    "published": (
+        (
+            Framework.Status.DRAFT,
+            Framework.Status.IN_REVIEW,
+            Framework.Status.APPROVED,
+        ),
+        Framework.Status.PUBLISHED,
+    ),
+    "unpublished": ((Framework.Status.PUBLISHED,), Framework.Status.APPROVED),
+}
+# Wagtail's page_published and page_unpublished signals name no user; Wagtail
+# has checked the publish right on the page, which workbench.roles gives
+# approvers alone (strategy.wagtail_hooks refuses anyone else in the admin).
+PUBLISHING_CHANGES = ("published", "unpublished")
+
+
+def framework_follow_document(*, document, change: str, actor=None) -> Framework:
+    """Keep a framework's status in step with its document's Wagtail workflow.
+
+    Submitting the document to the approval workflow puts a draft framework
+    "In review"; a rejection, or the writer cancelling, returns it to draft
+    (unless another of its documents is still in review); the approver's
+    approval makes it "Approved"; publishing the document makes it
+    "Published", and unpublishing its last live document "Approved" again.
+    See ``DOCUMENT_STEPS`` for the statuses each change moves it from.
+
+    Parameters
+    ----------
+    document : cms.FrameworkPage
+        Any page (or object) with a ``framework``.
+    change : str
+        One of ``DOCUMENT_STEPS``.
+    actor : User, optional
+        Who made the change. Approving takes ``strategy.approve_framework``.
+        None for publishing and unpublishing, which Wagtail reports without
+        a user after checking its own publish right.
+
+    Raises
+    ------
+    ValidationError
+        With code ``"not_approver"`` when ``actor`` may not approve.
+    """
+    sources, status = DOCUMENT_STEPS[change]
+    with transaction.atomic():
+        framework = Framework.objects.select_for_update().get(pk=document.framework_id)
+        if framework.status not in sources:
+            return framework
+        others = framework.documents.exclude(pk=document.pk)
+        if change in ("rejected", "cancelled") and any(
+            page.workflow_in_progress for page in others
+        ):
+            return framework
+        if change == "unpublished" and others.filter(live=True).exists():
+            return framework
+        if actor is not None or change not in PUBLISHING_CHANGES:
+            _check_approval(status=status, old_status=framework.status, actor=actor)
+        _write_status(framework=framework, status=status)
+    return framework
 
 
 # The tree

@@ -1,4 +1,7 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -6,6 +9,8 @@ from wagtail.snippets.models import register_snippet
 
 from strategy import views
 from strategy.bulk_actions import MeasureFromIdeasBulkAction
+from strategy.services import APPROVE_PERMISSION
+from strategy.signals import framework_document
 from strategy.viewsets import StrategyViewSetGroup
 
 register_snippet(StrategyViewSetGroup)
@@ -54,3 +59,23 @@ def coverage_menu_item():
 
 
 hooks.register("register_bulk_action", MeasureFromIdeasBulkAction)
+
+
+@hooks.register("before_publish_page")
+def refuse_publishing_a_document_without_approval_right(request, page):
+    """Publishing a framework document publishes the framework: approvers only.
+
+    The roles give the publish right on strategy sections to approvers alone;
+    this keeps a publish right granted some other way from publishing a
+    framework its holder may not approve. The revision is saved already.
+    """
+    if framework_document(page) is None or request.user.has_perm(APPROVE_PERMISSION):
+        return None
+    messages.error(
+        request,
+        gettext(
+            "Only an approver can publish a framework document. Your changes are "
+            "saved as a draft: submit it for approval instead."
+        ),
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

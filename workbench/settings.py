@@ -180,6 +180,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / os.environ.get("DJANGO_MEDIA_ROOT", "media")
+# Import uploads (which may hold personal columns) and background exports wait
+# here: never under MEDIA_ROOT, which a web server serves; only the admin's
+# views, which check permissions, read them.
+PRIVATE_FILES_ROOT = BASE_DIR / os.environ.get("DJANGO_PRIVATE_ROOT", "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -250,6 +254,11 @@ IDEAS_IMPORT_MAX_ROWS = int(os.environ.get("IDEAS_IMPORT_MAX_ROWS", "50000"))
 # the request returns at once (a 50,000-row file takes minutes).
 IDEAS_IMPORT_BACKGROUND_BYTES = (
     int(os.environ.get("IDEAS_IMPORT_BACKGROUND_KB", "256")) * 1024
+)
+# Events with more public ideas than this are exported by the background
+# worker to a file kept a day; smaller exports download within the request.
+IDEAS_EXPORT_BACKGROUND_IDEAS = int(
+    os.environ.get("IDEAS_EXPORT_BACKGROUND_IDEAS", "2000")
 )
 
 LOGGING = {

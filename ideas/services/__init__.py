@@ -639,20 +639,25 @@ def contacts_erase(*, email: str, actor) -> int:
 
 
 def import_uploads_purge(*, max_age_hours: int = 24, now=None) -> int:
-    """Delete uploaded import files left behind (checked but never imported).
+    """Delete uploaded import files and background exports left behind.
 
-    They may hold columns of personal data that imports never read, so they
-    are kept no longer than a day. Returns how many files were deleted.
+    Uploads (checked but never imported) may hold columns of personal data
+    that imports never read; exports are copies of an event's ideas that
+    should not pile up on the server, nor outlive an idea's rejection for
+    long. Both are kept no longer than a day. Returns how many files were
+    deleted.
     """
     now = (now or timezone.now()).timestamp()
-    folder = importing.upload_dir()
-    if not folder.is_dir():
-        return 0
     count = 0
-    for path in folder.iterdir():
-        if path.is_file() and now - path.stat().st_mtime > max_age_hours * 3600:
-            path.unlink(missing_ok=True)
-            count += 1
+    uploads = importing.upload_dir()
+    # Background exports sit beside the uploads (cms.admin_views._export_dir).
+    for folder in (uploads, uploads.with_name("exports")):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.is_file() and now - path.stat().st_mtime > max_age_hours * 3600:
+                path.unlink(missing_ok=True)
+                count += 1
     return count
 
 

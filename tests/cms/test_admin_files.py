@@ -23,7 +23,7 @@ BAD_CSV = "title,problem,solution\nok,ปัญหา,ทางแก้\n,ไ�
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_FILES_ROOT = tmp_path
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def messages_of(response):
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_FILES_ROOT = tmp_path
 
 
 @pytest.fixture

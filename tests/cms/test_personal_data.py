@@ -101,7 +101,7 @@ def test_purge_also_deletes_import_uploads_left_for_a_day(settings, tmp_path, db
     import os
     import time
 
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_FILES_ROOT = tmp_path
     folder = tmp_path / "imports"
     folder.mkdir()
     old, fresh = folder / "old.csv", folder / "fresh.csv"

@@ -7,9 +7,9 @@ from ideas import services
 class Command(BaseCommand):
     help = (
         "Delete contact details kept longer than IDEAS_CONTACT_RETENTION_DAYS "
-        "after consent, and import uploads left for more than a day (they may "
-        "hold personal data). The ideas stay, anonymous. Run it daily (cron or "
-        "a scheduled task)."
+        "after consent, and import uploads and admin exports left for more than a "
+        "day (uploads may hold personal data). The ideas stay, anonymous. "
+        "Run it daily (cron or a scheduled task)."
     )
 
     def add_arguments(self, parser):
@@ -26,4 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} contact records older than {days} days {verb}.")
         if not dry_run:
             files = services.import_uploads_purge()
-            self.stdout.write(f"{files} import uploads older than a day deleted.")
+            self.stdout.write(
+                f"{files} import uploads and exports older than a day deleted."
+            )
