@@ -13,7 +13,8 @@ def class_keywords(texts, labels, *, top_n: int = 10, tokens=None) -> dict:
     """Rank the words that set each class of texts apart (c-TF-IDF).
 
     Each class is one document made of its members' words; a word scores
-    high when it is frequent in that class and rare across classes.
+    high when it is frequent in that class and rare across classes, and
+    when the texts that use it are mostly in that class.
 
     Parameters
     ----------
@@ -35,10 +36,17 @@ def class_keywords(texts, labels, *, top_n: int = 10, tokens=None) -> dict:
     if tokens is None:
         tokens = [tokenize(t) for t in texts]
     per_class: dict = {}
+    # In how many texts of each class a word appears: a word the ideas of
+    # every cluster use ("หน่วยงาน", "ข้อมูล", "agencies") names none of them,
+    # however frequent.
+    documents: dict = {}
+    documents_n: dict = {}
     for words, label in zip(tokens, labels, strict=True):
         if label is None or label == -1:
             continue
         per_class.setdefault(label, Counter()).update(words)
+        documents.setdefault(label, Counter()).update(set(words))
+        documents_n[label] = documents_n.get(label, 0) + 1
     if not per_class:
         return {}
     classes = list(per_class)
@@ -56,11 +64,29 @@ def class_keywords(texts, labels, *, top_n: int = 10, tokens=None) -> dict:
     idf = np.log1p(average / tf.sum(axis=0))
     totals = tf.sum(axis=1, keepdims=True)
     tf = tf / np.where(totals > 0, totals, 1)
-    scores = tf * idf
+    # With few clusters the class-level idf hardly tells a word every idea
+    # uses from one that marks a cluster: weigh each word by the share of
+    # the texts using it that are in the class.
+    df = np.zeros_like(tf)
+    for row, c in enumerate(classes):
+        for word, count in documents[c].items():
+            df[row, index[word]] = count
+    share = df / np.maximum(df.sum(axis=0, keepdims=True), 1)
+    if len(classes) > 1:
+        # Only what is over-represented counts: a word spread over the
+        # clusters as evenly as the texts are scores nothing.
+        sizes = np.array([documents_n[c] for c in classes], float)[:, None]
+        expected = sizes / sizes.sum()
+        share = np.clip((share - expected) / np.maximum(1 - expected, 1e-9), 0, 1)
+    plain = tf * idf
+    scores = plain * share
     result = {}
     for row, c in enumerate(classes):
-        order = np.argsort(-scores[row], kind="stable")[:top_n]
-        result[c] = [(vocab[i], float(scores[row, i])) for i in order if tf[row, i] > 0]
+        # A cluster no word sets apart (the same texts as its neighbours)
+        # still gets its most frequent words rather than none.
+        ranked = scores[row] if scores[row].any() else plain[row]
+        order = np.argsort(-ranked, kind="stable")[:top_n]
+        result[c] = [(vocab[i], float(ranked[i])) for i in order if ranked[i] > 0]
     return result
 
 

@@ -49,3 +49,21 @@ def test_clusters_get_readable_thai_and_english_labels():
     assert "street" in described[1]["label"] or "lights" in described[1]["label"]
     for cluster in described.values():
         assert 2 <= len(cluster["label"].split(", ")) <= 4
+
+
+def test_a_word_every_cluster_uses_names_none_of_them():
+    # "หน่วยงาน" (agency) is in every idea of every cluster, and more often
+    # than any subject word: it tells the clusters apart from nothing.
+    texts = [
+        "หน่วยงาน หน่วยงาน หน่วยงาน ลดขั้นตอนใบอนุญาตก่อสร้าง",
+        "หน่วยงาน หน่วยงาน หน่วยงาน ใบอนุญาตก่อสร้างออนไลน์",
+        "หน่วยงาน หน่วยงาน หน่วยงาน ขอใบอนุญาตก่อสร้างที่เดียว",
+        "หน่วยงาน หน่วยงาน หน่วยงาน ข้าราชการลาออกเพราะภาระงาน",
+        "หน่วยงาน หน่วยงาน หน่วยงาน ข้าราชการรุ่นใหม่ลาออก",
+        "หน่วยงาน หน่วยงาน หน่วยงาน รักษาข้าราชการไม่ให้ลาออก",
+    ]
+    described = describe_clusters(texts, [0, 0, 0, 1, 1, 1])
+    for cluster in described.values():
+        assert "หน่วยงาน" not in cluster["label"]
+    assert "ใบอนุญาต" in described[0]["label"]
+    assert "ลาออก" in described[1]["label"] or "ข้าราชการ" in described[1]["label"]
