@@ -20,6 +20,7 @@ from cms.models import EventPage
 from ideas import selectors
 from ideas.models import DuplicateDismissal, Idea
 from ideas.selectors import duplicates as duplicate_selectors
+from ideas.selectors.hints import ask_worker_to_embed
 from ideas.services import duplicates as duplicate_services
 
 # What the queue page offers to undo after the last action, read once.
@@ -78,12 +79,17 @@ def index(request):
 def queue(request, event_id: int):
     """An event's likely duplicate pairs, its current merges, and the last undo."""
     event = _event_for(request, event_id)
+    candidates = duplicate_selectors.duplicate_candidates(event=event)
+    if candidates.missing_vectors:
+        # The page says these ideas are being embedded: make it so, in the
+        # worker, never in this request.
+        ask_worker_to_embed(event.pk)
     return TemplateResponse(
         request,
         "cms/duplicates/queue.html",
         {
             "event": event,
-            "queue": duplicate_selectors.duplicate_candidates(event=event),
+            "queue": candidates,
             "merged": duplicate_selectors.duplicates_merged(event=event),
             "undo": _pending_undo(request, event),
         },

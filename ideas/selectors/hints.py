@@ -108,7 +108,9 @@ def _stamp(*, event, encoder_id: str) -> tuple:
     )
 
 
-def _ask_worker_to_embed(event_id: int) -> None:
+def ask_worker_to_embed(event_id: int) -> None:
+    """Have the background worker embed the event's ideas that lack a vector
+    for the configured encoder; asked at most once per few minutes per event."""
     from ideas import tasks
 
     if cache.add(f"hints:embed-requested:{event_id}", 1, EMBED_REQUEST_SECONDS):
@@ -143,7 +145,7 @@ def _build(*, event, encoder, stamp: tuple, previous: _Index | None) -> _Index:
             rows.append(np.frombuffer(bytes(vector), dtype=np.float32))
             kept.append(idea)
     if len(kept) < len(ideas):
-        _ask_worker_to_embed(event.pk)
+        ask_worker_to_embed(event.pk)
     vectors = np.stack(rows) if rows else np.zeros((0, encoder.dim), np.float32)
     themes = {theme.pk: theme for theme in Theme.objects.filter(event_id=event.pk)}
     mapper, mapper_at = None, time.monotonic()
@@ -177,7 +179,7 @@ def _index(*, event, encoder) -> _Index:
     if stamp[5] < stamp[2]:
         # Some public ideas lack a vector for this encoder (it changed, or
         # the worker is behind): hints use those that have one meanwhile.
-        _ask_worker_to_embed(event.pk)
+        ask_worker_to_embed(event.pk)
     with _lock:
         index = _indexes.get(event.pk)
         if index is not None and index.stamp == stamp:

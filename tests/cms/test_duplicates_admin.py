@@ -7,7 +7,7 @@ from ideas import services
 from ideas.models import Contact, DuplicateDismissal, Idea
 from ideas.selectors.duplicates import duplicate_candidates
 from ml.encoders import get_encoder
-from tests.factories import SCRIPT, EventPageFactory, UserFactory
+from tests.factories import SCRIPT, EventPageFactory, IdeaFactory, UserFactory
 from workbench import roles
 
 TEXT = "ลดสำเนาเอกสารราชการ ให้หน่วยงานดึงข้อมูลจากระบบกลางแทนการขอสำเนา"
@@ -168,3 +168,19 @@ def test_the_index_lists_only_the_events_one_facilitates(staff, event, event_ind
     body = staff.get(reverse("duplicates:index")).content.decode()
     assert url("queue", event) in body
     assert url("queue", other) not in body
+
+
+def test_ideas_without_a_vector_are_embedded_by_the_worker_not_the_page(
+    staff, event, monkeypatch
+):
+    from cms import duplicates_views
+    from ideas.models import IdeaEmbedding
+
+    for n in range(3):
+        IdeaFactory(event=event, title=f"ยังไม่ประมวลผล {n}")
+    asked = []
+    monkeypatch.setattr(duplicates_views, "ask_worker_to_embed", asked.append)
+    body = staff.get(url("queue", event)).content.decode()
+    assert IdeaEmbedding.objects.count() == 0  # nothing embedded in the request
+    assert asked == [event.pk]
+    assert "3" in body

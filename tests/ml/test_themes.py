@@ -110,3 +110,46 @@ def test_fewer_ideas_than_themes_and_one_idea(lexical, themes):
     mapper = ThemeMapper(themes, encoder=lexical).fit(["จ้างคนเก่ง"], ["people"])
     assert not mapper.calibrated_
     assert mapper.predict(["ระบบข้อมูล"]).shape == (1,)
+
+
+OFF_TOPIC = [
+    "I like pizza and watching football",
+    "ฉันชอบกินพิซซ่าและดูฟุตบอล",
+    "My cat sleeps all day on the sofa",
+    "แมวของฉันนอนทั้งวันบนโซฟา",
+    "The new album from my favourite band is great",
+    "เพลงใหม่ของวงนี้เพราะมาก",
+    "hello",
+    "สวัสดีครับ",
+]
+
+
+def test_off_topic_text_gets_abstain_while_event_ideas_get_themes(
+    default_encoder, dev_vectors, dev_set, themes
+):
+    labels = dev_set["label"]
+    rng = np.random.default_rng(0)
+    # New ideas arrive after the mapper was fitted on the event's others.
+    new = rng.choice(len(labels), 20, replace=False)
+    seen = np.setdiff1d(np.arange(len(labels)), new)
+    shown = np.array([""] * len(seen), dtype=object)
+    for t in themes:
+        rows = np.flatnonzero(labels[seen] == t["code"])
+        shown[rng.choice(rows, 5, replace=False)] = t["code"]
+    mapper = ThemeMapper(themes, encoder=default_encoder).fit(dev_vectors[seen], shown)
+
+    off_topic = default_encoder.encode(OFF_TOPIC)
+    assert list(mapper.predict(off_topic)) == [ABSTAIN] * len(OFF_TOPIC)
+    # The domain check itself catches the plainest small talk, whatever the
+    # softmax says.
+    assert not mapper.in_domain(off_topic[:2]).any()
+    assert mapper.in_domain(dev_vectors[new]).mean() >= 0.9
+    assert (mapper.predict(dev_vectors[new]) != ABSTAIN).mean() >= 0.6
+
+
+def test_domain_check_needs_enough_ideas_to_set_a_floor(lexical, themes):
+    mapper = ThemeMapper(themes, encoder=lexical).fit(["จ้างคนเก่ง"] * 5, [""] * 5)
+    assert mapper.domain_floor_ is None
+    assert mapper.in_domain(["hire talent"]).all()
+    off = ThemeMapper(themes, encoder=lexical, domain_quantile=0)
+    assert off.fit(["จ้างคนเก่ง", "ลดเอกสาร"] * 20, [""] * 40).domain_floor_ is None

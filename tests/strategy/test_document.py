@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.db.models import ProtectedError
+from django.urls import reverse
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow
 
 from cms.models import FrameworkIndexPage, FrameworkPage
@@ -98,3 +99,32 @@ def test_strategy_pages_sync_is_idempotent(section):
 def test_a_framework_with_a_document_cannot_be_deleted(document, framework):
     with pytest.raises(ProtectedError):
         Framework.objects.filter(pk=framework["framework"].pk).delete()
+
+
+def test_writer_compares_revisions_and_previews_the_draft(
+    client, document, framework, policy_writer
+):
+    first = document.get_latest_revision()
+    document.body = [
+        ("heading", "ประเด็นที่ 1 ฉบับปรับปรุง"),
+        ("measure", {"measure": framework["measures"][1], "show_ideas": True}),
+    ]
+    second = document.save_revision(user=policy_writer)
+    client.force_login(policy_writer)
+
+    compare = client.get(
+        reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=[document.pk, first.pk, second.pk],
+        )
+    )
+    assert compare.status_code == 200
+    page = compare.content.decode()
+    assert "ฉบับปรับปรุง" in page and SCRIPT not in page
+
+    # The draft revision renders with its measure; the live page does not yet.
+    preview = client.get(
+        reverse("wagtailadmin_pages:revisions_view", args=[document.pk, second.pk])
+    ).content.decode()
+    assert "ยกเลิกสำเนาเอกสาร" in preview and "ร้อยละ" in preview
+    assert "ยกเลิกสำเนาเอกสาร" not in client.get(document.url).content.decode()

@@ -66,6 +66,8 @@ def test_seed_demo_builds_a_draft_framework_from_the_hackathon():
     shortlisted = Idea.objects.filter(status=Idea.Status.SHORTLISTED)
     assert shortlisted.count() == 4
     assert set(shortlisted.values_list("pk", flat=True)) <= cited
+    # Built from the demo clusters: each measure cites the one its ideas fell in.
+    assert all(node.measure.cited_clusters.exists() for node in tree.measures)
     text = exporters.export_markdown(framework=framework)
     assert "SGSIC" in text and "| 2566 |" in text
 
