@@ -74,6 +74,7 @@ class Idea(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
         SHORTLISTED = "shortlisted", _("Shortlisted: ready to implement")
+        IMPLEMENTED = "implemented", _("Implemented")
 
     class Language(models.TextChoices):
         THAI = "th", _("Thai")
@@ -223,6 +224,19 @@ class Idea(models.Model):
 
     def __str__(self):
         return f"#{self.number} {self.title}"
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the public may see the idea (ideas.selectors.PUBLIC_STATUSES)."""
+        return self.status in PUBLIC_STATUSES
+
+
+# What a facilitator made public; the rest (waiting, rejected) stays in the admin.
+PUBLIC_STATUSES = (
+    Idea.Status.ACCEPTED,
+    Idea.Status.SHORTLISTED,
+    Idea.Status.IMPLEMENTED,
+)
 
 
 class Contact(models.Model):

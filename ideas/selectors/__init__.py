@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from ideas.models import PUBLIC_STATUSES as _PUBLIC_STATUSES
 from ideas.models import Contact, Idea, IdeaDecision, Theme
 
 # Longer strings cannot be tokens we issued; refuse them before hashing.
@@ -86,7 +87,7 @@ def ideas_exist_under(*, page_path: str) -> bool:
     return Idea.objects.filter(event__path__startswith=page_path).exists()
 
 
-PUBLIC_STATUSES = (Idea.Status.ACCEPTED, Idea.Status.SHORTLISTED)
+PUBLIC_STATUSES = _PUBLIC_STATUSES
 
 
 def ideas_public(*, event) -> QuerySet[Idea]:
