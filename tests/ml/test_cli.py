@@ -67,8 +67,12 @@ def test_bench_times_every_step(run):
         "total_s",
         "texts_per_s",
         "peak_rss_mb",
+        "one_idea_ms",
+        "one_idea_cpu_ms",
     ):
         assert result[key] >= 0
+    assert result["one_idea_stored"] == 10_000
+    assert result["one_idea_chars"] > 0
 
 
 @pytest.mark.parametrize(
