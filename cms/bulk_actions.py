@@ -295,14 +295,16 @@ class ShortlistBulkAction(IdeaBulkAction):
     aria_label = _("Put the selected ideas on the shortlist: ready to implement")
     action_priority = 15
     confirm_label = _("Yes, mark them ready to implement")
+    shortlisted = True
 
     @classmethod
     def execute_action(cls, objects, user=None, refused=0, **kwargs):
-        # Refused: rejected ideas and merged duplicates (see the service).
+        # Refused: rejected ideas and merged duplicates, or (taking off) ideas
+        # not on the shortlist; see the service.
         return cls.apply(
             objects,
             lambda idea: services.idea_set_shortlisted(
-                idea=idea, actor=user, shortlisted=True
+                idea=idea, actor=user, shortlisted=cls.shortlisted
             ),
             refused=refused,
         )
@@ -326,22 +328,13 @@ class ShortlistBulkAction(IdeaBulkAction):
         return message
 
 
-class UnshortlistBulkAction(IdeaBulkAction):
+class UnshortlistBulkAction(ShortlistBulkAction):
     display_name = _("Remove from shortlist")
     action_type = "unshortlist"
     aria_label = _("Take the selected ideas off the shortlist; they stay accepted")
     action_priority = 16
     confirm_label = _("Yes, remove them from the shortlist")
-
-    @classmethod
-    def execute_action(cls, objects, user=None, refused=0, **kwargs):
-        return cls.apply(
-            objects,
-            lambda idea: services.idea_set_shortlisted(
-                idea=idea, actor=user, shortlisted=False
-            ),
-            refused=refused,
-        )
+    shortlisted = False
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         message = ngettext(
