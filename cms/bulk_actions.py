@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.widgets import AdminTagWidget
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
@@ -13,21 +13,24 @@ from ideas import services
 from ideas.models import Idea, Theme
 
 
-def left_unchanged(count: int) -> str:
-    """The end of a success message when some ideas were refused."""
-    return ngettext(
-        "%(count)d idea was left unchanged: the change does not apply to it, "
-        "or it belongs to an event you do not facilitate.",
-        "%(count)d ideas were left unchanged: the change does not apply to them, "
-        "or they belong to events you do not facilitate.",
-        count,
-    ) % {"count": count}
-
-
 class IdeaBulkAction(SnippetBulkAction):
     models = [Idea]
     template_name = "cms/bulk_actions/confirm.html"
     confirm_label = ""
+    # The success message: how many ideas changed, then (when some did not)
+    # why they were left. Both are formatted with %(count)d.
+    done_message = ngettext_lazy(
+        "%(count)d idea has been changed.",
+        "%(count)d ideas have been changed.",
+        "count",
+    )
+    refused_message = ngettext_lazy(
+        "%(count)d idea was left unchanged: the change does not apply to it, "
+        "or it belongs to an event you do not facilitate.",
+        "%(count)d ideas were left unchanged: the change does not apply to them, "
+        "or they belong to events you do not facilitate.",
+        "count",
+    )
 
     # Ideas of events the user does not facilitate, set aside before the action.
     refused_for_access = 0
@@ -74,6 +77,12 @@ class IdeaBulkAction(SnippetBulkAction):
                 changed += 1
         return changed, refused
 
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        message = self.done_message % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + self.refused_message % {"count": num_child_objects}
+        return message
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_title"] = self.display_name
@@ -98,15 +107,11 @@ class AcceptBulkAction(IdeaBulkAction):
             refused=refused,
         )
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        message = ngettext(
-            "%(count)d idea has been accepted.",
-            "%(count)d ideas have been accepted.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
-        if num_child_objects:
-            message += " " + left_unchanged(num_child_objects)
-        return message
+    done_message = ngettext_lazy(
+        "%(count)d idea has been accepted.",
+        "%(count)d ideas have been accepted.",
+        "count",
+    )
 
 
 class RejectForm(forms.Form):
@@ -142,15 +147,11 @@ class RejectBulkAction(IdeaBulkAction):
             refused=refused,
         )
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        message = ngettext(
-            "%(count)d idea has been rejected.",
-            "%(count)d ideas have been rejected.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
-        if num_child_objects:
-            message += " " + left_unchanged(num_child_objects)
-        return message
+    done_message = ngettext_lazy(
+        "%(count)d idea has been rejected.",
+        "%(count)d ideas have been rejected.",
+        "count",
+    )
 
 
 class AcceptSuggestionBulkAction(IdeaBulkAction):
@@ -169,21 +170,18 @@ class AcceptSuggestionBulkAction(IdeaBulkAction):
             refused=refused,
         )
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        message = ngettext(
-            "The suggested theme of %(count)d idea has been accepted.",
-            "The suggested themes of %(count)d ideas have been accepted.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
-        if num_child_objects:
-            message += " " + ngettext(
-                "%(count)d idea was left unchanged: it had no suggestion, or it "
-                "belongs to an event you do not facilitate.",
-                "%(count)d ideas were left unchanged: they had no suggestion, or "
-                "they belong to events you do not facilitate.",
-                num_child_objects,
-            ) % {"count": num_child_objects}
-        return message
+    done_message = ngettext_lazy(
+        "The suggested theme of %(count)d idea has been accepted.",
+        "The suggested themes of %(count)d ideas have been accepted.",
+        "count",
+    )
+    refused_message = ngettext_lazy(
+        "%(count)d idea was left unchanged: it had no suggestion, or it "
+        "belongs to an event you do not facilitate.",
+        "%(count)d ideas were left unchanged: they had no suggestion, or "
+        "they belong to events you do not facilitate.",
+        "count",
+    )
 
 
 class ThemeForm(forms.Form):
@@ -233,21 +231,18 @@ class SetThemeBulkAction(IdeaBulkAction):
             refused=refused,
         )
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        message = ngettext(
-            "The theme of %(count)d idea has been set.",
-            "The theme of %(count)d ideas has been set.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
-        if num_child_objects:
-            message += " " + ngettext(
-                "%(count)d idea was left unchanged: the theme is another event's, "
-                "or you do not facilitate the idea's event.",
-                "%(count)d ideas were left unchanged: the theme is another event's, "
-                "or you do not facilitate their events.",
-                num_child_objects,
-            ) % {"count": num_child_objects}
-        return message
+    done_message = ngettext_lazy(
+        "The theme of %(count)d idea has been set.",
+        "The theme of %(count)d ideas has been set.",
+        "count",
+    )
+    refused_message = ngettext_lazy(
+        "%(count)d idea was left unchanged: the theme is another event's, "
+        "or you do not facilitate the idea's event.",
+        "%(count)d ideas were left unchanged: the theme is another event's, "
+        "or you do not facilitate their events.",
+        "count",
+    )
 
 
 class TagForm(forms.Form):
@@ -276,15 +271,11 @@ class AddTagsBulkAction(IdeaBulkAction):
             refused=refused,
         )
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        message = ngettext(
-            "Tags have been added to %(count)d idea.",
-            "Tags have been added to %(count)d ideas.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
-        if num_child_objects:
-            message += " " + left_unchanged(num_child_objects)
-        return message
+    done_message = ngettext_lazy(
+        "Tags have been added to %(count)d idea.",
+        "Tags have been added to %(count)d ideas.",
+        "count",
+    )
 
 
 class ShortlistBulkAction(IdeaBulkAction):
@@ -309,23 +300,20 @@ class ShortlistBulkAction(IdeaBulkAction):
             refused=refused,
         )
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        message = ngettext(
-            "%(count)d idea has been marked ready to implement.",
-            "%(count)d ideas have been marked ready to implement.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
-        if num_child_objects:
-            message += " " + ngettext(
-                "%(count)d idea was left unchanged: rejected ideas and merged "
-                "duplicates are not shortlisted, nor ideas of events you do not "
-                "facilitate.",
-                "%(count)d ideas were left unchanged: rejected ideas and merged "
-                "duplicates are not shortlisted, nor ideas of events you do not "
-                "facilitate.",
-                num_child_objects,
-            ) % {"count": num_child_objects}
-        return message
+    done_message = ngettext_lazy(
+        "%(count)d idea has been marked ready to implement.",
+        "%(count)d ideas have been marked ready to implement.",
+        "count",
+    )
+    refused_message = ngettext_lazy(
+        "%(count)d idea was left unchanged: rejected ideas and merged "
+        "duplicates are not shortlisted, nor ideas of events you do not "
+        "facilitate.",
+        "%(count)d ideas were left unchanged: rejected ideas and merged "
+        "duplicates are not shortlisted, nor ideas of events you do not "
+        "facilitate.",
+        "count",
+    )
 
 
 class UnshortlistBulkAction(ShortlistBulkAction):
@@ -336,21 +324,18 @@ class UnshortlistBulkAction(ShortlistBulkAction):
     confirm_label = _("Yes, remove them from the shortlist")
     shortlisted = False
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        message = ngettext(
-            "%(count)d idea has been taken off the shortlist; it stays accepted.",
-            "%(count)d ideas have been taken off the shortlist; they stay accepted.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
-        if num_child_objects:
-            message += " " + ngettext(
-                "%(count)d idea was left unchanged: it was not on the shortlist, "
-                "or it belongs to an event you do not facilitate.",
-                "%(count)d ideas were left unchanged: they were not on the "
-                "shortlist, or they belong to events you do not facilitate.",
-                num_child_objects,
-            ) % {"count": num_child_objects}
-        return message
+    done_message = ngettext_lazy(
+        "%(count)d idea has been taken off the shortlist; it stays accepted.",
+        "%(count)d ideas have been taken off the shortlist; they stay accepted.",
+        "count",
+    )
+    refused_message = ngettext_lazy(
+        "%(count)d idea was left unchanged: it was not on the shortlist, "
+        "or it belongs to an event you do not facilitate.",
+        "%(count)d ideas were left unchanged: they were not on the "
+        "shortlist, or they belong to events you do not facilitate.",
+        "count",
+    )
 
 
 BULK_ACTIONS = [

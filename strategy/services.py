@@ -36,6 +36,15 @@ def _next_order(queryset: models.QuerySet) -> int:
     return 0 if last is None else last + 1
 
 
+def _append(node, *, siblings: models.QuerySet):
+    """Validate ``node`` and save it after ``siblings``, in one transaction."""
+    with transaction.atomic():
+        node.sort_order = _next_order(siblings)
+        node.full_clean()
+        node.save()
+    return node
+
+
 def _check_version(*, model, pk: int, expected_version: int) -> int:
     """Lock the stored row and return its version, or refuse a stale edit."""
     current = (
@@ -316,35 +325,31 @@ def issue_create(
     description: str = "",
 ) -> StrategicIssue:
     """Add a strategic issue at the end of the framework's list."""
-    with transaction.atomic():
-        issue = StrategicIssue(
+    return _append(
+        StrategicIssue(
             framework=framework,
             title=title,
             english_title=english_title,
             theme=theme,
             description=description,
-            sort_order=_next_order(framework.issues.all()),
-        )
-        issue.full_clean()
-        issue.save()
-    return issue
+        ),
+        siblings=framework.issues.all(),
+    )
 
 
 def goal_create(
     *, issue: StrategicIssue, title: str, english_title: str = "", description: str = ""
 ) -> Goal:
     """Add a goal at the end of the strategic issue's list."""
-    with transaction.atomic():
-        goal = Goal(
+    return _append(
+        Goal(
             issue=issue,
             title=title,
             english_title=english_title,
             description=description,
-            sort_order=_next_order(issue.goals.all()),
-        )
-        goal.full_clean()
-        goal.save()
-    return goal
+        ),
+        siblings=issue.goals.all(),
+    )
 
 
 def node_save(
