@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ml._blas import few_rows
+
 __all__ = ["Duplicates", "nearest_neighbors"]
 
 # Rows compared at once: the block of similarities is block x n floats, so
@@ -42,7 +44,8 @@ def nearest_neighbors(embeddings, k: int = 1, *, queries=None, block: int = _BLO
     if kk == 0:
         return indices, sims
     for start in range(0, m, block):
-        chunk = queries[start : start + block] @ embeddings.T
+        with few_rows(m):
+            chunk = queries[start : start + block] @ embeddings.T
         if self_search:
             rows = np.arange(len(chunk))
             chunk[rows, start + rows] = -np.inf

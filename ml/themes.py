@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ml._blas import few_rows
 from ml.text import tokenize
 
 __all__ = ["ABSTAIN", "ThemeError", "ThemeMapper", "load_themes", "validate_themes"]
@@ -366,7 +367,8 @@ class ThemeMapper:
         k = min(_DOMAIN_NEIGHBORS, len(self.reference_) - 1)
         out = np.empty(len(embeddings), dtype=np.float32)
         for start in range(0, len(embeddings), _BLOCK):
-            sims = embeddings[start : start + _BLOCK] @ self.reference_.T
+            with few_rows(len(embeddings)):
+                sims = embeddings[start : start + _BLOCK] @ self.reference_.T
             top = -np.sort(-np.partition(sims, -(k + 1), axis=1)[:, -(k + 1) :])
             itself = top[:, 0] >= 1 - 1e-5
             out[start : start + _BLOCK] = np.where(

@@ -68,6 +68,7 @@ def test_bench_times_every_step(run):
         "texts_per_s",
         "peak_rss_mb",
         "one_idea_ms",
+        "one_idea_p95_ms",
         "one_idea_cpu_ms",
     ):
         assert result[key] >= 0

@@ -101,7 +101,7 @@ def test_sentence_transformers_encoder_loads_a_local_model():
 def test_encoder_class_and_loaded_encoder_build_nothing():
     from ml import encoders
 
-    assert encoders.encoder_class("default") is encoders.E5Encoder
+    assert encoders.encoder_class("default") is encoders.E5USEEncoder
     assert (
         encoders.encoder_class("st:/some/model") is encoders.SentenceTransformerEncoder
     )
@@ -111,3 +111,45 @@ def test_encoder_class_and_loaded_encoder_build_nothing():
     assert encoders.loaded_encoder("use-not-a-name") is None
     lexical = get_encoder("lexical")
     assert encoders.loaded_encoder("lexical") is lexical
+
+
+def test_default_joins_e5_and_use_weighting_their_cosines(default_encoder, dev_set):
+    # The default's cosine is a weighted mean of the two models' cosines, so
+    # neither model's view of two ideas is lost in the join.
+    e5, use = get_encoder("e5"), get_encoder("use")
+    assert default_encoder.dim == e5.dim + use.dim
+    texts = [dev_set["text"][0], dev_set["text"][1], "", "😀"]
+    joined = default_encoder.encode(texts)
+    np.testing.assert_allclose(np.linalg.norm(joined[:2], axis=1), 1.0, rtol=1e-5)
+    assert not joined[2:].any()
+    a, b = e5.encode(texts[:2]), use.encode(texts[:2])
+    w = default_encoder.use_weight**2
+    expected = (a[0] @ a[1] + w * (b[0] @ b[1])) / (1 + w)
+    assert joined[0] @ joined[1] == pytest.approx(expected, abs=1e-4)
+    # Parts are shared with the encoders of the same name: one copy each.
+    assert default_encoder.id.startswith(e5.id) and use.id in default_encoder.id
+
+
+def test_one_text_is_encoded_without_leaving_blas_threads_spinning(
+    default_encoder, dev_set
+):
+    # A handful of texts runs BLAS on one thread (threads left spinning
+    # after a threaded product halve the speed of the next sentence model
+    # call on two cores); a large batch keeps every thread.
+    from threadpoolctl import threadpool_info
+
+    from ml._blas import few_rows
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    before = blas_threads()
+    with few_rows(1):
+        assert blas_threads() == {1}
+    with few_rows(10_000):
+        assert blas_threads() == before
+    assert blas_threads() == before
+    one = default_encoder.encode([dev_set["text"][3]])
+    many = default_encoder.encode(list(dev_set["text"][:80]))
+    np.testing.assert_allclose(one[0], many[3], atol=1e-4)
+    assert blas_threads() == before
