@@ -3,6 +3,7 @@
 import io
 import json
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -419,6 +420,18 @@ def _export_failure(result) -> str:
     return _("The worker stopped with an error: %(error)s") % {"error": detail}
 
 
+def _export_stalled(result) -> bool:
+    """Whether a running export's worker has gone: its half-written file (or,
+    before the first byte, the task) has been silent too long."""
+    if result.status != TaskResultStatus.RUNNING or result.started_at is None:
+        return False
+    last = result.started_at.timestamp()
+    partial = Path(result.kwargs.get("path", "") + ".part")
+    if partial.name != ".part" and partial.is_file():
+        last = max(last, partial.stat().st_mtime)
+    return time.time() - last > settings.IDEAS_EXPORT_STALE_SECONDS
+
+
 @require_admin_access
 def export_status(request, result_id: str):
     """Where a background export stands: waiting, running, failed (and why)
@@ -430,6 +443,7 @@ def export_status(request, result_id: str):
         "format": result.kwargs.get("format", ""),
         "finished": result.is_finished,
         "waiting": result.status == TaskResultStatus.READY,
+        "stalled": _export_stalled(result),
     }
     if result.status == TaskResultStatus.FAILED:
         context["failure"] = _export_failure(result)

@@ -260,6 +260,9 @@ IDEAS_IMPORT_BACKGROUND_BYTES = (
 IDEAS_EXPORT_BACKGROUND_IDEAS = int(
     os.environ.get("IDEAS_EXPORT_BACKGROUND_IDEAS", "2000")
 )
+# A background export whose file has not grown for this long (seconds) is shown
+# as stopped: its worker was killed or restarted, and nobody will finish it.
+IDEAS_EXPORT_STALE_SECONDS = int(os.environ.get("IDEAS_EXPORT_STALE_SECONDS", "900"))
 
 LOGGING = {
     "version": 1,

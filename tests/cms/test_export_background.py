@@ -5,6 +5,7 @@ import io
 import json
 import os
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
@@ -264,3 +265,37 @@ def test_housekeeping_deletes_old_exports(
     download = reverse("ideas_export_download", kwargs={"result_id": old_id})
     assert client.get(download).status_code == 404
     assert "The file is ready" in client.get(new_status).content.decode()
+
+
+def test_an_export_whose_worker_was_killed_shows_as_stopped(
+    facilitator, event, public_ideas, worker, settings
+):
+    # A worker killed mid-export leaves its task "running" for ever; once its
+    # half-written file has been silent too long the page says so and offers
+    # a new export instead of waiting.
+    settings.IDEAS_EXPORT_STALE_SECONDS = 600
+    client = login(facilitator)
+    status_url = client.get(EXPORT_URL, {"event": event.pk, "format": "csv"})[
+        "Location"
+    ]
+    task = DBTaskResult.objects.get()
+    partial = f"{task.args_kwargs['kwargs']['path']}.part"
+    os.makedirs(os.path.dirname(partial), exist_ok=True)
+    with open(partial, "w", encoding="utf-8") as f:
+        f.write("half a file")
+    started = time.time() - 3600
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status="RUNNING",
+        started_at=datetime.fromtimestamp(started, tz=UTC),
+    )
+
+    # Still writing a minute ago: it is running.
+    os.utime(partial, (time.time() - 60, time.time() - 60))
+    body = client.get(status_url).content.decode()
+    assert "is writing the file" in body and 'http-equiv="refresh"' in body
+
+    os.utime(partial, (time.time() - 900, time.time() - 900))
+    body = client.get(status_url).content.decode()
+    assert "The export stopped" in body and "Start again" in body
+    assert 'http-equiv="refresh"' not in body
+    assert "Download" not in body.split("</header>")[-1]
