@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
 
 from cms.models import EventPage
+from cms.workbench_views import VIEW_PERMISSION, events_listed_for
 from ideas import selectors
 from ideas.models import DuplicateDismissal, Idea
 from ideas.selectors import duplicates as duplicate_selectors
@@ -32,6 +33,17 @@ def _event_for(request, event_id: int) -> EventPage:
     if not selectors.user_can_facilitate(user=request.user, event=event):
         raise PermissionDenied
     return event
+
+
+def _event_for_reading(request, event_id: int) -> tuple[EventPage, bool]:
+    """The event and whether the user may change its merges; readers of the
+    workbench (policy writers) see the queue without its buttons."""
+    event = get_object_or_404(EventPage, pk=event_id)
+    if selectors.user_can_facilitate(user=request.user, event=event):
+        return event, True
+    if request.user.has_perm(VIEW_PERMISSION):
+        return event, False
+    raise PermissionDenied
 
 
 class _PairForm(forms.Form):
@@ -67,9 +79,11 @@ def _back(event):
 @require_admin_access
 def index(request):
     """The events whose duplicates the user may review."""
-    events = selectors.events_facilitated_by(user=request.user).order_by(
-        "-start_date", "title"
-    )
+    if request.user.has_perm(VIEW_PERMISSION):
+        events = events_listed_for(request.user)
+    else:
+        events = selectors.events_facilitated_by(user=request.user)
+    events = events.order_by("-start_date", "title")
     return TemplateResponse(
         request, "cms/duplicates/index.html", {"events": list(events)}
     )
@@ -78,7 +92,7 @@ def index(request):
 @require_admin_access
 def queue(request, event_id: int):
     """An event's likely duplicate pairs, its current merges, and the last undo."""
-    event = _event_for(request, event_id)
+    event, can_edit = _event_for_reading(request, event_id)
     candidates = duplicate_selectors.duplicate_candidates(event=event)
     if candidates.missing_vectors:
         # The page says these ideas are being embedded: make it so, in the
@@ -89,9 +103,10 @@ def queue(request, event_id: int):
         "cms/duplicates/queue.html",
         {
             "event": event,
+            "can_edit": can_edit,
             "queue": candidates,
             "merged": duplicate_selectors.duplicates_merged(event=event),
-            "undo": _pending_undo(request, event),
+            "undo": _pending_undo(request, event) if can_edit else None,
         },
     )
 

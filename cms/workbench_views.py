@@ -78,7 +78,7 @@ def _event_for_editing(request, event_id: int) -> EventPage:
     return event
 
 
-def _events_listed_for(user):
+def events_listed_for(user):
     # A facilitator is sent to the events they run; a reader (policy
     # writer) follows every event, read-only.
     if user.has_perm(EDIT_PERMISSION):
@@ -152,7 +152,7 @@ def index(request):
         ideas__duplicate_of__isnull=True
     )
     events = (
-        _events_listed_for(request.user)
+        events_listed_for(request.user)
         .annotate(
             n_ideas=Count("ideas", distinct=True),
             n_awaiting=Count(
