@@ -10,6 +10,9 @@ import json
 import sys
 
 
+_ENCODERS = "default (= e5+use), e5, use, lexical, e5-raw or st:<path-or-name>"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ml")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -19,12 +22,12 @@ def _parser() -> argparse.ArgumentParser:
         "--themes", required=True, help="JSON list of code/name/description"
     )
     ev.add_argument("--shots", type=int, default=5)
-    ev.add_argument("--encoder", default="default")
+    ev.add_argument("--encoder", default="default", help=_ENCODERS)
     ev.add_argument("--seed", type=int, default=0)
     be = commands.add_parser("bench", help="time every step of the pipeline")
     be.add_argument("--data", required=True)
     be.add_argument("--n", type=int, default=None)
-    be.add_argument("--encoder", default="default")
+    be.add_argument("--encoder", default="default", help=_ENCODERS)
     be.add_argument("--seed", type=int, default=0)
     return parser
 
