@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 
-
 _ENCODERS = "default (= e5+use), e5, use, lexical, e5-raw or st:<path-or-name>"
 
 
