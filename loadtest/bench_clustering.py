@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from throwaway import setup_django  # noqa: E402
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -33,22 +35,6 @@ def parse_args():
     )
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args()
-
-
-def setup_django(encoder: str) -> None:
-    db = ROOT / "build" / "bench_clustering.sqlite3"
-    db.parent.mkdir(exist_ok=True)
-    db.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ["ML_ENCODER"] = encoder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    os.environ.setdefault("DJANGO_SSL_REDIRECT", "false")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def texts(n: int, seed: int) -> list[tuple[str, str]]:
@@ -103,7 +89,7 @@ def build_event(n: int, seed: int):
 
 def main() -> None:
     args = parse_args()
-    setup_django(args.encoder)
+    setup_django("bench_clustering", encoder=args.encoder)
     from django.conf import settings
 
     from ideas.models import Idea

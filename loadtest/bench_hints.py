@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from throwaway import setup_django  # noqa: E402
+
 # Said of an idea's place or people, to vary the bundled ideas into N texts.
 _VARIATIONS = [
     "ในจังหวัดเชียงใหม่",
@@ -59,20 +61,11 @@ def parse_args():
     return parser.parse_args()
 
 
-def setup_django(encoder: str, *, reuse: bool) -> None:
-    db = ROOT / "build" / "bench_hints.sqlite3"
-    db.parent.mkdir(exist_ok=True)
-    if not reuse:
-        db.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ["ML_ENCODER"] = encoder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    os.environ.setdefault("DJANGO_SSL_REDIRECT", "false")
-    import django
-
-    django.setup()
+def setup_test_django(encoder: str, *, reuse: bool) -> None:
+    # The test client posts as a browser would: no throttle to hit, static
+    # files without a collectstatic manifest.
+    setup_django("bench_hints", encoder=encoder, reuse=reuse)
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import override_settings
     from django.test.utils import setup_test_environment
 
@@ -86,7 +79,6 @@ def setup_django(encoder: str, *, reuse: bool) -> None:
         },
     ).enable()
     setup_test_environment()
-    call_command("migrate", verbosity=0)
 
 
 def dev_rows() -> list[dict]:
@@ -199,7 +191,7 @@ def percentiles(times: list[float]) -> dict:
 
 def main() -> None:
     args = parse_args()
-    setup_django(args.encoder, reuse=args.reuse_db)
+    setup_test_django(args.encoder, reuse=args.reuse_db)
     from django.conf import settings
     from django.test import Client
 

@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "loadtest"))
 
+from throwaway import setup_django  # noqa: E402
+
 # A run silent this long counts as a dead worker's (seconds); short, so that
 # the script need not wait the production two minutes.
 STALE_SECONDS = 3
@@ -37,24 +39,6 @@ def parse_args():
     parser.add_argument("--encoder", default="lexical")
     parser.add_argument("--timeout", type=float, default=120.0)
     return parser.parse_args()
-
-
-def setup_django(encoder: str) -> Path:
-    db = ROOT / "build" / "kill_worker.sqlite3"
-    db.parent.mkdir(exist_ok=True)
-    db.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ["ML_ENCODER"] = encoder
-    os.environ["CLUSTERING_STALE_SECONDS"] = str(STALE_SECONDS)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    os.environ.setdefault("DJANGO_SSL_REDIRECT", "false")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return db
 
 
 def start_worker() -> subprocess.Popen:
@@ -91,7 +75,11 @@ def placement(event) -> dict:
 
 def main() -> None:
     args = parse_args()
-    setup_django(args.encoder)
+    setup_django(
+        "kill_worker",
+        encoder=args.encoder,
+        CLUSTERING_STALE_SECONDS=str(STALE_SECONDS),
+    )
     from bench_clustering import build_event
 
     from ideas.models import ClusteringRun

@@ -148,3 +148,81 @@ def policy_writer(db):
 def superuser(db):
     user = UserFactory(username="root", is_superuser=True, is_staff=True)
     return user
+
+
+@pytest.fixture
+def lexical_model(settings):
+    """The lexical encoder: deterministic and quick. The default model's quality
+    is measured by `python -m ml evaluate` (docs/evaluation.md)."""
+    settings.ML_ENCODER = "lexical"
+
+
+@pytest.fixture
+def fast_model(lexical_model, settings):
+    """The lexical encoder, and background tasks finished within the call."""
+    from ideas.selectors.hints import hints_forget
+
+    immediate = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    settings.TASKS = {"default": immediate, "background": immediate}
+    # The per-process hint indexes are keyed by event id: an earlier test's
+    # event, in a database since rolled back or flushed, may have had this
+    # one's id (the live server shares this process's indexes too).
+    hints_forget()
+    yield
+    hints_forget()
+
+
+@pytest.fixture
+def db_worker(settings, monkeypatch):
+    """The real database task worker: call the returned function to run, in this
+    process, every background task waiting."""
+    from django.core.management import call_command
+
+    # It must not close the connection that holds the test's transaction, as
+    # it does between tasks in its own process.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections",
+        lambda: None,
+    )
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+
+    def run():
+        call_command(
+            "db_worker",
+            "--batch",
+            "--backend",
+            "background",
+            "--no-startup-delay",
+            verbosity=0,
+        )
+
+    return run
+
+
+@pytest.fixture
+def digital(event):
+    """A digital-government theme whose words the lexical encoder recognises."""
+    return ThemeFactory(
+        event=event,
+        code="digital",
+        name_th="รัฐบาลดิจิทัลและข้อมูลเปิด",
+        name_en="Digital government and open data",
+        description_th="ข้อมูลเปิด ระบบดิจิทัล แอปพลิเคชัน",
+        description_en="open data, digital services, apps",
+    )
+
+
+@pytest.fixture
+def people(event):
+    """A public-sector people theme, far from ``digital`` in words."""
+    return ThemeFactory(
+        event=event,
+        code="people",
+        name_th="บุคลากรภาครัฐ",
+        name_en="Public-sector people",
+        description_th="ข้าราชการ การสรรหา ค่าตอบแทน การฝึกอบรม",
+        description_en="civil servants, recruitment, pay, training",
+    )

@@ -15,6 +15,28 @@ from ideas.models import Idea, Theme
 from strategy.models import Framework, Goal, Indicator, Measure, StrategicIssue
 
 SCRIPT = "<script>alert('x')</script>"
+# Every factory-made user's password, for tests that log in through a form.
+PASSWORD = "correct horse 2565"
+
+# Three topics the lexical encoder tells apart, in the words participants use:
+# clustering tests expect one cluster per topic.
+TOPICS = {
+    "digital": [
+        "Open data portal for government datasets",
+        "Digital ID app for online government services",
+        "Government data exchange platform open data",
+    ],
+    "people": [
+        "Civil servant training and career paths",
+        "Recruit young civil servants with fair pay",
+        "Career training for civil servants in provinces",
+    ],
+    "queue": [
+        "Online queue booking at district offices",
+        "Book a queue online to renew an ID card",
+        "District office queue booking by phone app",
+    ],
+}
 
 
 class PageFactory(DjangoModelFactory):
@@ -99,7 +121,7 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = f"ผู้ใช้ {SCRIPT}"
     email = factory.Sequence(lambda n: f"user{n}@example.org")
-    password = factory.django.Password("correct horse 2565")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):

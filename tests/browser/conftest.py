@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from wagtail.models import Locale, Page, Site
 
-from tests.factories import HomePageFactory
+from tests.factories import PASSWORD, HomePageFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
@@ -72,15 +72,35 @@ def home(transactional_db, settings):
     return home
 
 
+PHONE = {"width": 360, "height": 740}
+
+
+def open_page(browser, **options):
+    """Yield a page of a new Thai-reading browser context, closed afterwards."""
+    context = browser.new_context(locale="th-TH", **options)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def phone(browser):
     """A 360 × 740 phone reading Thai."""
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="th-TH", bypass_csp=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from open_page(browser, viewport=PHONE, bypass_csp=True)
+
+
+@pytest.fixture
+def desktop(browser):
+    """A 1280 × 900 laptop screen reading Thai."""
+    yield from open_page(browser, viewport={"width": 1280, "height": 900})
+
+
+def log_in(page, live, username):
+    """Log in to the admin through its form as a factory-made user."""
+    page.goto(live.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live.url + "/admin/")
 
 
 @pytest.fixture

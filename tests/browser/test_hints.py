@@ -6,29 +6,18 @@ import pytest
 from django.utils.translation import gettext
 
 from ideas.models import Idea
-from ideas.selectors.hints import hints_forget
 from ideas.services.suggestions import ideas_embed_event
-from tests.factories import SCRIPT, IdeaFactory, ThemeFactory
+from tests.browser.conftest import PHONE, open_page
+from tests.factories import SCRIPT, IdeaFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fast_model"),
+]
 
 TITLE = "แอปข้อมูลเปิดภาครัฐ open data portal"
 PROBLEM = "ประชาชนหาข้อมูลเปิดของรัฐไม่เจอ open data is scattered"
 SOLUTION = "รวมข้อมูลเปิดไว้ในแอปเดียว one open data app"
-
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    settings.ML_ENCODER = "lexical"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
-    # The live server shares this process's per-event indexes; an earlier
-    # test's event may have had the same id in a database since flushed.
-    hints_forget()
-    yield
-    hints_forget()
 
 
 @pytest.fixture
@@ -38,44 +27,16 @@ def strict_phone(browser):
     Unlike the shared ``phone``, the policy is not bypassed: hints.js must
     run as the site serves it.
     """
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="th-TH"
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from open_page(browser, viewport=PHONE)
 
 
 @pytest.fixture
 def phone_without_js(browser):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="th-TH",
-        java_script_enabled=False,
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from open_page(browser, viewport=PHONE, java_script_enabled=False)
 
 
 @pytest.fixture
-def ideas(event):
-    digital = ThemeFactory(
-        event=event,
-        code="digital",
-        name_th="รัฐบาลดิจิทัลและข้อมูลเปิด",
-        name_en="Digital government and open data",
-        description_th="ข้อมูลเปิด ระบบดิจิทัล แอปพลิเคชัน",
-        description_en="open data, digital services, apps",
-    )
-    ThemeFactory(
-        event=event,
-        code="people",
-        name_th="บุคลากรภาครัฐ",
-        name_en="Public-sector people",
-        description_th="ข้าราชการ การสรรหา ค่าตอบแทน การฝึกอบรม",
-        description_en="civil servants, recruitment, pay, training",
-    )
+def ideas(event, digital, people):
     accepted = IdeaFactory(
         event=event,
         title=f"พอร์ทัลข้อมูลเปิด open data portal {SCRIPT}",

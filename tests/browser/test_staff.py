@@ -5,30 +5,12 @@ from docx import Document
 
 from ideas.models import Idea
 from strategy import services as strategy_services
+from tests.browser.conftest import log_in
 from tests.conftest import name_facilitator
 from tests.factories import SCRIPT, FrameworkFactory, IdeaFactory, UserFactory
 from workbench import roles
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct horse 2565"
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="th-TH"
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def log_in(page, live, username):
-    page.goto(live.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live.url + "/admin/")
 
 
 def test_facilitator_accepts_an_idea_and_the_participant_sees_it(

@@ -11,51 +11,14 @@ from django.utils.translation import gettext, ngettext
 from ideas.models import Cluster, ClusteringRun, ClusterMembership, Idea
 from ideas.services import clusters as cluster_services
 from ideas.services.suggestions import ideas_embed_event
-from tests.factories import SCRIPT, IdeaFactory, UserFactory
+from tests.browser.conftest import log_in
+from tests.factories import SCRIPT, TOPICS, IdeaFactory, UserFactory
 from workbench import roles
 
-pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct horse 2565"
-
-# Three topics the lexical encoder tells apart, as participants write them.
-TOPICS = {
-    "digital": [
-        "Open data portal for government datasets",
-        "Digital ID app for online government services",
-        "Government data exchange platform open data",
-    ],
-    "people": [
-        "Civil servant training and career paths",
-        "Recruit young civil servants with fair pay",
-        "Career training for civil servants in provinces",
-    ],
-    "queue": [
-        "Online queue booking at district offices",
-        "Book a queue online to renew an ID card",
-        "District office queue booking by phone app",
-    ],
-}
-
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    # The live server runs in this process: it reads the same settings, and
-    # the immediate backend finishes a clustering run within its request.
-    settings.ML_ENCODER = "lexical"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="th-TH"
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fast_model"),
+]
 
 
 @pytest.fixture
@@ -113,14 +76,6 @@ def suggested(event, themes, topic_ideas):
             "keywords": ["data", "government"],
         },
     )
-
-
-def log_in(page, live, username):
-    page.goto(live.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live.url + "/admin/")
 
 
 def follow(page, target) -> None:

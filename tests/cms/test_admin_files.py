@@ -3,7 +3,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from ideas import services
@@ -160,30 +159,9 @@ def test_provenance_export_records_who_changed_what(staff, event, themes, facili
 
 
 @pytest.fixture
-def worker_backend(settings, monkeypatch):
-    # The real worker, run in this process: it must not close the connection
-    # that holds the test's transaction, as it does between tasks in its own.
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections",
-        lambda: None,
-    )
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-    }
+def worker_backend(db_worker, settings):
     settings.IDEAS_IMPORT_BACKGROUND_BYTES = 10  # every test file is "large"
-
-    def run_worker():
-        call_command(
-            "db_worker",
-            "--batch",
-            "--backend",
-            "background",
-            "--no-startup-delay",
-            verbosity=0,
-        )
-
-    return run_worker
+    return db_worker
 
 
 def test_a_large_file_is_checked_and_imported_by_the_worker(

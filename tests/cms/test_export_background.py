@@ -28,30 +28,9 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def worker(settings, monkeypatch):
-    """Run the real database worker in this process, once, as the import tests do."""
-    # The worker must not close the connection holding the test's transaction.
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections",
-        lambda: None,
-    )
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-    }
+def worker(db_worker, settings):
     settings.IDEAS_EXPORT_BACKGROUND_IDEAS = 1  # two public ideas are "many"
-
-    def run():
-        call_command(
-            "db_worker",
-            "--batch",
-            "--backend",
-            "background",
-            "--no-startup-delay",
-            verbosity=0,
-        )
-
-    return run
+    return db_worker
 
 
 def login(user) -> Client:

@@ -6,53 +6,16 @@ import pytest
 from django.test import Client
 
 from ideas.models import Contact, Idea
-from ideas.selectors.hints import hints_forget
 from ideas.services.suggestions import ideas_embed_event
-from tests.factories import SCRIPT, IdeaFactory, ThemeFactory
+from tests.factories import SCRIPT, IdeaFactory
+
+pytestmark = pytest.mark.usefixtures("fast_model")
 
 DRAFT = {
     "title": "แอปข้อมูลเปิดภาครัฐ open data portal",
     "problem": "ประชาชนหาข้อมูลเปิดของรัฐไม่เจอ open data is scattered",
     "solution": "รวมข้อมูลเปิดไว้ในแอปเดียว one open data app",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    settings.ML_ENCODER = "lexical"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
-    # Each test builds its own events; indexes of an earlier test's event
-    # (same id in a rolled-back database) must not answer for it.
-    hints_forget()
-    yield
-    hints_forget()
-
-
-@pytest.fixture
-def digital(event):
-    return ThemeFactory(
-        event=event,
-        code="digital",
-        name_th="รัฐบาลดิจิทัลและข้อมูลเปิด",
-        name_en="Digital government and open data",
-        description_th="ข้อมูลเปิด ระบบดิจิทัล แอปพลิเคชัน",
-        description_en="open data, digital services, apps",
-    )
-
-
-@pytest.fixture
-def people(event):
-    return ThemeFactory(
-        event=event,
-        code="people",
-        name_th="บุคลากรภาครัฐ",
-        name_en="Public-sector people",
-        description_th="ข้าราชการ การสรรหา ค่าตอบแทน การฝึกอบรม",
-        description_en="civil servants, recruitment, pay, training",
-    )
 
 
 def _idea(event, title, status, theme=None, **extra):

@@ -12,38 +12,12 @@ from cms.models import EventPage
 from ideas import selectors
 from ideas.models import Cluster, ClusteringRun, ClusterMembership, Idea
 from ideas.services import clusters as cluster_services
-from tests.factories import SCRIPT, EventPageFactory, IdeaFactory, UserFactory
+from tests.factories import SCRIPT, TOPICS, EventPageFactory, IdeaFactory, UserFactory
 from workbench import roles
 
+pytestmark = pytest.mark.usefixtures("fast_model")
+
 ESCAPED_SCRIPT = html.escape(SCRIPT)
-
-# Three topics a lexical encoder tells apart, in the words participants use.
-TOPICS = {
-    "digital": [
-        "Open data portal for government datasets",
-        "Digital ID app for online government services",
-        "Government data exchange platform open data",
-    ],
-    "people": [
-        "Civil servant training and career paths",
-        "Recruit young civil servants with fair pay",
-        "Career training for civil servants in provinces",
-    ],
-    "queue": [
-        "Online queue booking at district offices",
-        "Book a queue online to renew an ID card",
-        "District office queue booking by phone app",
-    ],
-}
-
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    settings.ML_ENCODER = "lexical"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
 
 
 def name_facilitator(event, user):

@@ -10,10 +10,7 @@ from ideas.models import Cluster, ClusteringRun, IdeaEmbedding
 from tests.factories import ThemeFactory
 from tests.ideas.test_clusters import add_ideas, dev_texts
 
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    settings.ML_ENCODER = "lexical"
+pytestmark = pytest.mark.usefixtures("lexical_model")
 
 
 @pytest.fixture

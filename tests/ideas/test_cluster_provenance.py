@@ -8,9 +8,9 @@ import pytest
 from ideas import exporting
 from ideas.models import Cluster, ClusterMembership, Idea
 from ideas.services import clusters as services
-from tests.ideas.test_clusters import _fast_model, add_ideas, dev_texts, run_now
+from tests.ideas.test_clusters import add_ideas, dev_texts, run_now
 
-__all__ = ["_fast_model"]
+pytestmark = pytest.mark.usefixtures("fast_model")
 
 
 def provenance(event) -> list[dict]:

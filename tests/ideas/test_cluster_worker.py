@@ -16,11 +16,7 @@ from ideas.models import Cluster, ClusteringRun, ClusterMembership
 from ideas.services import clusters as services
 from tests.ideas.test_clusters import add_ideas, dev_texts
 
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    settings.ML_ENCODER = "lexical"
-    settings.CLUSTERING_STALE_SECONDS = 120
+pytestmark = pytest.mark.usefixtures("lexical_model")
 
 
 def state(event):

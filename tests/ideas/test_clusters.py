@@ -22,16 +22,9 @@ from tests.conftest import name_facilitator
 from tests.factories import SCRIPT, IdeaFactory, ThemeFactory, UserFactory
 from workbench import roles
 
+pytestmark = pytest.mark.usefixtures("fast_model")
+
 DEV_IDEAS = Path(__file__).parents[2] / "ml" / "data" / "dev_ideas.csv"
-
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    settings.ML_ENCODER = "lexical"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
 
 
 def dev_texts(per_label: int = 6) -> list[tuple[str, str]]:

@@ -16,12 +16,9 @@ from ml.encoders import get_encoder
 from tests.factories import EventPageFactory, IdeaFactory, UserFactory
 from workbench import roles
 
+pytestmark = pytest.mark.usefixtures("lexical_model")
+
 SAME = "ลดสำเนาเอกสารราชการ ให้หน่วยงานดึงข้อมูลจากระบบกลางแทนการขอสำเนา"
-
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    settings.ML_ENCODER = "lexical"
 
 
 @pytest.fixture

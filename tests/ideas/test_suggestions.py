@@ -7,16 +7,7 @@ from ideas import services, tasks
 from ideas.models import Idea, IdeaDecision, IdeaEmbedding
 from tests.factories import IdeaFactory, ThemeFactory
 
-
-@pytest.fixture(autouse=True)
-def _fast_model(settings):
-    # The lexical encoder: deterministic and quick; the default model's quality
-    # is measured by `python -m ml evaluate` (docs/evaluation.md).
-    settings.ML_ENCODER = "lexical"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
+pytestmark = pytest.mark.usefixtures("fast_model")
 
 
 @pytest.fixture

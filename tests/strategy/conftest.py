@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from wagtail.users.models import UserProfile
 
+from cms.models import FrameworkIndexPage
 from ideas.models import Contact, Idea
 from strategy import services
 from tests.factories import FrameworkFactory, IdeaFactory, UserFactory
@@ -161,3 +162,13 @@ def framework(event, themes, ideas):
 @pytest.fixture
 def approver(db):
     return in_english(UserFactory(username="approver", groups=[roles.APPROVER]))
+
+
+@pytest.fixture
+def section(home):
+    """The strategy section of the site, where framework documents are written."""
+    section = home.add_child(
+        instance=FrameworkIndexPage(title="ยุทธศาสตร์", slug="strategy")
+    )
+    roles.strategy_pages_sync()
+    return section

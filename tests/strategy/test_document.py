@@ -4,21 +4,12 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow
 
-from cms.models import FrameworkIndexPage, FrameworkPage
+from cms.models import FrameworkPage
 from ideas import services as idea_services
 from strategy.models import Framework
 from tests.factories import SCRIPT
 from tests.strategy.helpers import th
 from workbench import roles
-
-
-@pytest.fixture
-def section(home):
-    section = home.add_child(
-        instance=FrameworkIndexPage(title="ยุทธศาสตร์", slug="strategy")
-    )
-    roles.strategy_pages_sync()
-    return section
 
 
 @pytest.fixture

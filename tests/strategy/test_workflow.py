@@ -11,23 +11,13 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from cms.models import FrameworkIndexPage, FrameworkPage
+from cms.models import FrameworkPage
 from strategy import services
 from strategy.models import Framework
 from tests.factories import UserFactory
 from tests.strategy.conftest import in_english
-from workbench import roles
 
 Status = Framework.Status
-
-
-@pytest.fixture
-def section(home):
-    section = home.add_child(
-        instance=FrameworkIndexPage(title="ยุทธศาสตร์", slug="strategy")
-    )
-    roles.strategy_pages_sync()
-    return section
 
 
 def add_document(section, framework, slug="reform"):
