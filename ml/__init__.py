@@ -1,6 +1,10 @@
 """Offline text intelligence for the workbench: pure Python, no Django.
 
 Follows scikit-learn's conventions; see DESIGN.md ("ml/: the contract").
+The estimators (the encoders, ``ThemeMapper``, ``Clusterer``, ``Duplicates``)
+take keyword-only parameters and store them unchanged; data, the themes
+included, arrives in ``fit``, which returns the estimator; fitted attributes
+end in ``_``; using an estimator before ``fit`` raises ``NotFittedError``.
 
 Modules: ``text`` (normalisation, language, Thai segmentation, stopwords),
 ``encoders`` (``get_encoder``: default = e5+use, e5, use, lexical, st:<path>),

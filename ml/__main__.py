@@ -32,6 +32,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run one command and return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments after ``python -m ml``; by default those of the process.
+
+    Returns
+    -------
+    int
+        0 on success, 2 for bad input (after one line on stderr).
+    """
     args = _parser().parse_args(argv)
     from ml.encoders import EncoderError
     from ml.evaluate import DataError, bench, evaluate, read_ideas

@@ -1,17 +1,15 @@
 """Cluster ideas, keeping cluster identity across re-runs and honouring edits."""
 
 import numpy as np
+from sklearn.base import BaseEstimator
+
+from ml._linalg import l2_normalize
 
 __all__ = ["Clusterer", "center_groups"]
 
 # Above this many ideas the number of clusters is chosen on a random sample:
 # silhouette costs n squared, and the best k of a large sample is the best k.
 _SAMPLE = 3000
-
-
-def _l2(matrix):
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1.0)
 
 
 def center_groups(X, groups, *, min_size: int = 3):
@@ -56,10 +54,10 @@ def center_groups(X, groups, *, min_size: int = 3):
             rows = (groups == name) & nonzero
             Y[rows] = X[rows] - X[rows].mean(axis=0) + overall
     Y[~nonzero] = 0
-    return _l2(Y).astype(np.float32)
+    return l2_normalize(Y).astype(np.float32)
 
 
-class Clusterer:
+class Clusterer(BaseEstimator):
     """Spherical k-means with the number of clusters chosen by silhouette.
 
     Every idea with text gets a cluster (k-means has no noise bucket); only
@@ -77,6 +75,7 @@ class Clusterer:
     k_min : int, default=3
     k_max : int, default=20
     random_state : int, default=0
+        Seed of k-means and of the sample on which k is chosen.
 
     Attributes
     ----------
@@ -90,7 +89,7 @@ class Clusterer:
         k → mean silhouette, for the ks tried ("auto" only).
     """
 
-    def __init__(self, n_clusters="auto", k_min=3, k_max=20, random_state=0):
+    def __init__(self, *, n_clusters="auto", k_min=3, k_max=20, random_state=0):
         self.n_clusters = n_clusters
         self.k_min = k_min
         self.k_max = k_max
@@ -154,7 +153,7 @@ class Clusterer:
         """
         from sklearn.cluster import KMeans
 
-        X = _l2(np.asarray(X, dtype=np.float32))
+        X = l2_normalize(np.asarray(X, dtype=np.float32))
         n = len(X)
         ids = list(range(n)) if ids is None else list(ids)
         if len(ids) != n:
@@ -227,7 +226,7 @@ class Clusterer:
         )
         self.cluster_centers_ = np.stack(
             [
-                _l2(X[self.labels_ == c].mean(axis=0, keepdims=True))[0]
+                l2_normalize(X[self.labels_ == c].mean(axis=0, keepdims=True))[0]
                 for c in self.cluster_ids_
             ]
         ).astype(np.float32)

@@ -1,6 +1,7 @@
 """Near-duplicate ideas, across languages, in memory linear in n."""
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from ml._blas import few_rows
 
@@ -57,7 +58,7 @@ def nearest_neighbors(embeddings, k: int = 1, *, queries=None, block: int = _BLO
     return indices, sims
 
 
-class Duplicates:
+class Duplicates(BaseEstimator):
     """Near-duplicate pairs and groups from embeddings.
 
     Parameters
@@ -77,7 +78,7 @@ class Duplicates:
         Connected groups of two or more rows, each sorted, largest first.
     """
 
-    def __init__(self, threshold: float = 0.8, k: int = 10):
+    def __init__(self, *, threshold: float = 0.8, k: int = 10):
         self.threshold = threshold
         self.k = k
 

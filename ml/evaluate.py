@@ -128,7 +128,7 @@ def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
     # Both settings see every idea's text (as the workbench does) but only
     # the labels they are allowed: none for zero-shot, K per theme few-shot.
     hidden = np.array([""] * len(texts), dtype=object)
-    zero = ThemeMapper(themes, encoder=model).fit(X, hidden)
+    zero = ThemeMapper(encoder=model).fit(X, hidden, themes=themes)
     result["zero_shot_macro_f1"] = None
     result["few_shot_macro_f1"] = None
     result["shots"] = shots
@@ -149,10 +149,10 @@ def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
             test = np.setdiff1d(labelled, train)
             if shots <= 0 or not len(test):
                 break
-            mapper = ThemeMapper(themes, encoder=model, random_state=seed)
+            mapper = ThemeMapper(encoder=model, random_state=seed)
             shown = hidden.copy()
             shown[train] = labels[train]
-            mapper.fit(X, shown)
+            mapper.fit(X, shown, themes=themes)
             scores.append(
                 _macro_f1(labels[test], mapper.predict(X[test], abstain=False), codes)
             )
@@ -249,7 +249,7 @@ def bench(data, *, n=None, encoder="default", seed=0) -> dict:
 
     X = step("encode_s", lambda: model.encode(texts, progress=report))
     themes = _themes_for_bench(data)
-    mapper = step("map_s", lambda: ThemeMapper(themes, encoder=model).fit())
+    mapper = step("map_s", lambda: ThemeMapper(encoder=model).fit(themes=themes))
     step("map_s_predict", lambda: mapper.predict(X))
     timings["map_s"] = round(timings["map_s"] + timings.pop("map_s_predict"), 3)
     clusterer = step("cluster_s", lambda: Clusterer(random_state=seed).fit(X))
@@ -266,7 +266,7 @@ def bench(data, *, n=None, encoder="default", seed=0) -> dict:
     stored = np.resize(X, (10_000, X.shape[1])) if len(X) else X
     # As in the web app, the mapper has seen the stored ideas, so its check
     # for off-topic text is part of the time.
-    mapper = ThemeMapper(themes, encoder=model).fit(stored)
+    mapper = ThemeMapper(encoder=model).fit(stored, themes=themes)
     one, cpu = [], []
     timed = texts[:_ONE_IDEA_TEXTS]
     for text in timed:

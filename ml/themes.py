@@ -5,8 +5,12 @@ import threading
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 from ml._blas import few_rows
+from ml._linalg import l2_normalize
 from ml.text import tokenize
 
 __all__ = ["ABSTAIN", "ThemeError", "ThemeMapper", "load_themes", "validate_themes"]
@@ -74,11 +78,6 @@ def _softmax(scores, temperature):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _l2(matrix):
-    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1.0)
-
-
 # The domain check compares a new idea with the event's own ideas: fewer
 # than this many give no stable floor; more than the maximum cost time per
 # suggestion without moving the floor.
@@ -103,7 +102,7 @@ def _encode_cached(encoder, texts):
         return _theme_cache[key]
 
 
-class ThemeMapper:
+class ThemeMapper(BaseEstimator):
     """Map ideas to themes by similarity to theme prototypes.
 
     Zero-shot, each theme's prototype is the mean vector of its name and
@@ -114,13 +113,19 @@ class ThemeMapper:
     temperature, and the abstain threshold, are calibrated on the labelled
     ideas by leave-one-out when there are enough of them.
 
+    The themes are data, like the ideas: they are given to :meth:`fit`, so
+    one set of parameters serves every event and a mapper is refitted when
+    facilitators edit the themes::
+
+        ThemeMapper(encoder=encoder).fit(X, y, themes=themes).predict(new)
+
     Parameters
     ----------
-    themes : list of dict
-        ``{"code", "name", "description"}`` per theme.
     encoder : str or Encoder, default="default"
         Used to embed texts given to :meth:`fit` and :meth:`predict`; rows of
-        floats are taken as embeddings already made with it.
+        floats are taken as embeddings already made with it. A name is
+        looked up with :func:`ml.encoders.get_encoder`; a fitted encoder is
+        used as it is, an unfitted one (in a clone) is fitted on a copy.
     prior_weight : float, default=2.0
         Weight of the theme text against each labelled example.
     target_precision : float, default=0.9
@@ -146,6 +151,10 @@ class ThemeMapper:
 
     Attributes
     ----------
+    themes_ : list of dict
+        The themes given to :meth:`fit`, validated.
+    encoder_ : Encoder
+        The fitted encoder used.
     classes_ : ndarray of str
         Theme codes, in the order of the themes.
     prototypes_ : ndarray of shape (n_themes, d)
@@ -161,7 +170,7 @@ class ThemeMapper:
 
     def __init__(
         self,
-        themes,
+        *,
         encoder="default",
         prior_weight: float = 2.0,
         target_precision: float = 0.9,
@@ -170,7 +179,6 @@ class ThemeMapper:
         domain_quantile: float = 0.05,
         random_state: int = 0,
     ):
-        self.themes = themes
         self.encoder = encoder
         self.prior_weight = prior_weight
         self.target_precision = target_precision
@@ -180,11 +188,17 @@ class ThemeMapper:
         self.random_state = random_state
 
     # -- helpers -----------------------------------------------------------
-    def _encoder(self):
+    def _fitted_encoder(self):
         if isinstance(self.encoder, str):
             from ml.encoders import get_encoder
 
             return get_encoder(self.encoder)
+        try:
+            check_is_fitted(self.encoder)
+        except NotFittedError:
+            # clone() of a mapper clones its encoder too, unfitted; pretrained
+            # encoders then reuse the model already loaded in the process.
+            return clone(self.encoder).fit()
         return self.encoder
 
     def _embed(self, X):
@@ -193,7 +207,7 @@ class ThemeMapper:
         if isinstance(X, np.ndarray) and X.dtype.kind == "f":
             return np.asarray(X, dtype=np.float32), None
         texts = [str(t or "") for t in X]
-        return self._encoder().encode(texts), texts
+        return self.encoder_.encode(texts), texts
 
     def _theme_texts(self, theme):
         parts = [theme["name"], theme["description"]]
@@ -203,7 +217,7 @@ class ThemeMapper:
         return [p for p in pieces if p]
 
     # -- fitting -----------------------------------------------------------
-    def fit(self, X=None, y=None):
+    def fit(self, X=None, y=None, *, themes):
         """Build prototypes from the themes and optional labelled ideas.
 
         Parameters
@@ -213,19 +227,27 @@ class ThemeMapper:
         y : sequence of str, optional
             Their theme codes; ideas whose code is empty or not among the
             themes count as unlabelled and only serve self-training.
+        themes : list of dict
+            ``{"code", "name", "description"}`` per theme.
 
         Returns
         -------
         self
+
+        Raises
+        ------
+        ThemeError
+            When the themes cannot be used (see :func:`validate_themes`).
         """
-        themes = validate_themes(self.themes)
+        themes = validate_themes(themes)
+        self.themes_ = themes
+        self.encoder_ = self._fitted_encoder()
         self.classes_ = np.array([t["code"] for t in themes], dtype=object)
-        encoder = self._encoder()
         pieces = [self._theme_texts(theme) for theme in themes]
-        vectors = _encode_cached(encoder, [p for group in pieces for p in group])
+        vectors = _encode_cached(self.encoder_, [p for group in pieces for p in group])
         zero, start = [], 0
         for group in pieces:
-            zero.append(_l2(vectors[start : start + len(group)].mean(axis=0)))
+            zero.append(l2_normalize(vectors[start : start + len(group)].mean(axis=0)))
             start += len(group)
         self.theme_words_ = [set(tokenize(" ".join(group))) for group in pieces]
         self.zero_shot_prototypes_ = np.stack(zero).astype(np.float32)
@@ -262,7 +284,7 @@ class ThemeMapper:
                 mask = mask & (np.arange(len(labels)) != exclude)
             if mask.any():
                 protos[c] = protos[c] + examples[mask].sum(axis=0)
-        return _l2(protos).astype(np.float32)
+        return l2_normalize(protos).astype(np.float32)
 
     def _self_train(self, unlabelled, rounds=3):
         base = self.prototypes_
@@ -285,7 +307,7 @@ class ThemeMapper:
                 sure = rows[np.argsort(-margin[rows], kind="stable")][
                     : max(1, len(rows) // 2)
                 ]
-                updated.append(_l2(base[c] + unlabelled[sure].mean(axis=0)))
+                updated.append(l2_normalize(base[c] + unlabelled[sure].mean(axis=0)))
             protos = np.stack(updated).astype(np.float32)
         return protos
 
@@ -307,7 +329,8 @@ class ThemeMapper:
                 else min(1.0, 1.5 / k)
             )
             return
-        # Leave-one-out: score each example against prototypes built without it.
+        # Leave-one-out: an example scored against a prototype built with it
+        # would vouch for its own theme and make the softmax overconfident.
         scores = np.stack(
             [
                 self.examples_[i] @ self._prototypes(self.examples_, labels, i).T
@@ -388,6 +411,7 @@ class ThemeMapper:
             text such as small talk); True for all others when the mapper
             saw too few ideas to set a floor.
         """
+        check_is_fitted(self)
         embeddings, _ = self._embed(X)
         known = embeddings.any(axis=1)
         if self.domain_floor_ is None:
@@ -396,11 +420,13 @@ class ThemeMapper:
 
     def decision_function(self, X):
         """Cosine similarity of each idea to each theme prototype, (n, k)."""
+        check_is_fitted(self)
         embeddings, _ = self._embed(X)
         return embeddings @ self.prototypes_.T
 
     def predict_proba(self, X):
         """Probability of each theme, (n, k); rows sum to 1."""
+        check_is_fitted(self)
         return _softmax(self.decision_function(X).astype(np.float64), self.temperature_)
 
     def predict(self, X, *, abstain: bool = True):
@@ -418,7 +444,13 @@ class ThemeMapper:
         Returns
         -------
         ndarray of str
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before :meth:`fit`, as do the other methods that score ideas.
         """
+        check_is_fitted(self)
         embeddings, _ = self._embed(X)
         proba = self.predict_proba(embeddings)
         result = self.classes_[proba.argmax(axis=1)].astype(object)
@@ -459,6 +491,7 @@ class ThemeMapper:
             "similarity"}`` among the labelled ideas) and ``keywords`` (words
             the idea shares with the suggested theme's text and examples).
         """
+        check_is_fitted(self)
         embedding, _ = self._embed([text])
         proba = self.predict_proba(embedding)[0]
         theme = self.predict(embedding)[0]

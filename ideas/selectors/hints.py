@@ -161,8 +161,11 @@ def _build(*, event, encoder, stamp: tuple, previous: _Index | None) -> _Index:
     elif themes:
         codes = {pk: theme.code for pk, theme in themes.items()}
         labels = [codes.get(idea.theme_id, "") for idea in kept]
-        mapper = theme_mapper(themes=list(themes.values()), encoder=encoder).fit(
-            vectors if kept else None, labels if kept else None
+        mapper = theme_mapper(
+            themes=list(themes.values()),
+            encoder=encoder,
+            vectors=vectors if kept else None,
+            labels=labels if kept else None,
         )
     return _Index(
         stamp=stamp,

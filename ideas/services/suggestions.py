@@ -96,12 +96,14 @@ def ideas_embed_event(*, event_id: int) -> int:
     return embedded
 
 
-def theme_mapper(*, themes: list[Theme], encoder):
-    """An unfitted ThemeMapper for an event's themes, in both languages."""
+def theme_mapper(*, themes: list[Theme], encoder, vectors=None, labels=None):
+    """A ThemeMapper fitted on an event's themes, in both languages, and ideas."""
     from ml.themes import ThemeMapper
 
-    return ThemeMapper(
-        [
+    return ThemeMapper(encoder=encoder).fit(
+        vectors,
+        labels,
+        themes=[
             {
                 "code": theme.code,
                 "name": " / ".join(filter(None, (theme.name_th, theme.name_en))),
@@ -111,7 +113,6 @@ def theme_mapper(*, themes: list[Theme], encoder):
             }
             for theme in themes
         ],
-        encoder=encoder,
     )
 
 
@@ -134,8 +135,11 @@ class _Suggester:
         self.encoder = encoder
         self.by_code = {theme.code: theme for theme in themes}
         labels = [idea.theme.code if idea.theme else "" for idea in ideas]
-        self.mapper = theme_mapper(themes=themes, encoder=encoder).fit(
-            vectors if ideas else None, labels if ideas else None
+        self.mapper = theme_mapper(
+            themes=themes,
+            encoder=encoder,
+            vectors=vectors if ideas else None,
+            labels=labels if ideas else None,
         )
         labelled = [i for i, label in enumerate(labels) if label in self.by_code]
         self.labelled = [ideas[i] for i in labelled]

@@ -16,7 +16,7 @@ def test_themes_with_missing_field_or_duplicate_code_are_refused(themes):
 
 
 def test_probabilities_cover_every_theme(lexical, themes):
-    mapper = ThemeMapper(themes, encoder=lexical).fit()
+    mapper = ThemeMapper(encoder=lexical).fit(themes=themes)
     proba = mapper.predict_proba(["เปิดเผยข้อมูลภาครัฐ", "hire more nurses"])
     assert proba.shape == (2, len(themes))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -24,7 +24,7 @@ def test_probabilities_cover_every_theme(lexical, themes):
 
 
 def test_empty_idea_gets_abstain_not_a_theme(lexical, themes):
-    mapper = ThemeMapper(themes, encoder=lexical).fit()
+    mapper = ThemeMapper(encoder=lexical).fit(themes=themes)
     predicted = mapper.predict(["", "😀"])
     assert list(predicted) == [ABSTAIN, ABSTAIN]
     assert ABSTAIN not in mapper.classes_
@@ -35,7 +35,7 @@ def test_empty_idea_gets_abstain_not_a_theme(lexical, themes):
 def test_zero_shot_default_finds_most_themes(
     default_encoder, dev_vectors, dev_set, themes
 ):
-    mapper = ThemeMapper(themes, encoder=default_encoder).fit()
+    mapper = ThemeMapper(encoder=default_encoder).fit(themes=themes)
     predicted = mapper.predict(dev_vectors, abstain=False)
     score = f1_score(dev_set["label"], predicted, average="macro")
     assert score >= 0.65
@@ -45,9 +45,11 @@ def test_unlabelled_ideas_of_the_event_sharpen_zero_shot(
     default_encoder, dev_vectors, dev_set, themes
 ):
     labels = dev_set["label"]
-    plain = ThemeMapper(themes, encoder=default_encoder).fit()
+    plain = ThemeMapper(encoder=default_encoder).fit(themes=themes)
     hidden = np.array([""] * len(labels), dtype=object)
-    refined = ThemeMapper(themes, encoder=default_encoder).fit(dev_vectors, hidden)
+    refined = ThemeMapper(encoder=default_encoder).fit(
+        dev_vectors, hidden, themes=themes
+    )
     assert len(refined.examples_) == 0
     before = f1_score(
         labels, plain.predict(dev_vectors, abstain=False), average="macro"
@@ -62,7 +64,7 @@ def test_labelled_examples_improve_and_calibrate(
     default_encoder, dev_vectors, dev_set, themes
 ):
     labels = dev_set["label"]
-    zero = ThemeMapper(themes, encoder=default_encoder).fit()
+    zero = ThemeMapper(encoder=default_encoder).fit(themes=themes)
     gains, kept_accuracy, forced_accuracy = [], [], []
     # Several draws of eight labelled ideas per theme, as facilitators would
     # confirm them; one draw alone is too noisy to judge calibration by.
@@ -75,8 +77,8 @@ def test_labelled_examples_improve_and_calibrate(
             ]
         )
         test = np.setdiff1d(np.arange(len(labels)), train)
-        few = ThemeMapper(themes, encoder=default_encoder)
-        few.fit(dev_vectors[train], labels[train])
+        few = ThemeMapper(encoder=default_encoder)
+        few.fit(dev_vectors[train], labels[train], themes=themes)
         assert few.calibrated_ and not zero.calibrated_
         forced = few.predict(dev_vectors[test], abstain=False)
         gains.append(
@@ -99,7 +101,7 @@ def test_labelled_examples_improve_and_calibrate(
 
 def test_explain_names_similar_ideas_and_shared_words(lexical, dev_set, themes):
     texts, labels = list(dev_set["text"]), list(dev_set["label"])
-    mapper = ThemeMapper(themes, encoder=lexical).fit(texts, labels)
+    mapper = ThemeMapper(encoder=lexical).fit(texts, labels, themes=themes)
     explanation = mapper.explain("เปิดสอบบรรจุข้าราชการออนไลน์ตลอดทั้งปี")
     assert explanation["nearest"][0]["text"].startswith("เปิด")
     assert set(explanation["probabilities"]) == {t["code"] for t in themes}
@@ -107,7 +109,7 @@ def test_explain_names_similar_ideas_and_shared_words(lexical, dev_set, themes):
 
 
 def test_fewer_ideas_than_themes_and_one_idea(lexical, themes):
-    mapper = ThemeMapper(themes, encoder=lexical).fit(["จ้างคนเก่ง"], ["people"])
+    mapper = ThemeMapper(encoder=lexical).fit(["จ้างคนเก่ง"], ["people"], themes=themes)
     assert not mapper.calibrated_
     assert mapper.predict(["ระบบข้อมูล"]).shape == (1,)
 
@@ -136,7 +138,9 @@ def test_off_topic_text_gets_abstain_while_event_ideas_get_themes(
     for t in themes:
         rows = np.flatnonzero(labels[seen] == t["code"])
         shown[rng.choice(rows, 5, replace=False)] = t["code"]
-    mapper = ThemeMapper(themes, encoder=default_encoder).fit(dev_vectors[seen], shown)
+    mapper = ThemeMapper(encoder=default_encoder).fit(
+        dev_vectors[seen], shown, themes=themes
+    )
 
     off_topic = default_encoder.encode(OFF_TOPIC)
     assert list(mapper.predict(off_topic)) == [ABSTAIN] * len(OFF_TOPIC)
@@ -148,8 +152,9 @@ def test_off_topic_text_gets_abstain_while_event_ideas_get_themes(
 
 
 def test_domain_check_needs_enough_ideas_to_set_a_floor(lexical, themes):
-    mapper = ThemeMapper(themes, encoder=lexical).fit(["จ้างคนเก่ง"] * 5, [""] * 5)
+    mapper = ThemeMapper(encoder=lexical).fit(["จ้างคนเก่ง"] * 5, [""] * 5, themes=themes)
     assert mapper.domain_floor_ is None
     assert mapper.in_domain(["hire talent"]).all()
-    off = ThemeMapper(themes, encoder=lexical, domain_quantile=0)
-    assert off.fit(["จ้างคนเก่ง", "ลดเอกสาร"] * 20, [""] * 40).domain_floor_ is None
+    off = ThemeMapper(encoder=lexical, domain_quantile=0)
+    off.fit(["จ้างคนเก่ง", "ลดเอกสาร"] * 20, [""] * 40, themes=themes)
+    assert off.domain_floor_ is None
