@@ -10,7 +10,6 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,9 +22,8 @@ from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from wagtail.admin.auth import require_admin_access
 
 from cms.models import EventPage
-from ideas import exporting, importing, selectors, services, tasks
+from ideas import access, exporting, importing, selectors, services, tasks
 
-CHANGE_IDEAS = "ideas.change_idea"
 _SESSION_UPLOADS = "idea_import_uploads"
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -52,9 +50,9 @@ class UserEventsForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = selectors.events_facilitated_by(
-            user=user
-        ).order_by("-start_date", "title")
+        self.fields["event"].queryset = access.events_facilitated(user).order_by(
+            "-start_date", "title"
+        )
 
 
 class ImportForm(UserEventsForm):
@@ -95,8 +93,7 @@ class ImportForm(UserEventsForm):
 
 
 def _check_permission(request) -> None:
-    if not request.user.has_perm(CHANGE_IDEAS):
-        raise PermissionDenied
+    access.require(access.has(request.user, access.CHANGE_IDEA))
 
 
 def _store_upload(request, uploaded) -> str:
@@ -388,7 +385,7 @@ def _export_job(request, result_id: str):
     if event is None:
         allowed = result_id in request.session.get(_SESSION_EXPORTS, [])
     else:
-        allowed = selectors.user_can_facilitate(user=request.user, event=event)
+        allowed = access.can_facilitate(request.user, event)
     if not allowed:
         # The same answer as for an unknown id: it tells nothing about others.
         raise Http404
@@ -469,9 +466,6 @@ def export_download(request, result_id: str):
     )
 
 
-ERASE_CONTACTS = "ideas.delete_contact"
-
-
 class PersonalDataForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email address"))
 
@@ -479,8 +473,7 @@ class PersonalDataForm(forms.Form):
 @require_admin_access
 def personal_data(request):
     """Find, download or erase everything held about an email address (PDPA)."""
-    if not request.user.has_perm(ERASE_CONTACTS):
-        raise PermissionDenied
+    access.require(access.can_erase_contacts(request.user))
     # POST only: an email address must not end up in URLs and access logs.
     form = PersonalDataForm(request.POST or None)
     context = {"form": form}

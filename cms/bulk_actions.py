@@ -6,11 +6,11 @@ from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail.admin.widgets import AdminTagWidget
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from cms.viewsets import ideas_visible_to
-from ideas import services
-from ideas.models import Idea, Theme
+from ideas import access, services
+from ideas.models import Contact, Idea, Theme
 
 
 class IdeaBulkAction(SnippetBulkAction):
@@ -41,7 +41,7 @@ class IdeaBulkAction(SnippetBulkAction):
 
     def get_all_objects_in_listing_query(self, parent_id):
         # "Select all" means what the listing shows: a facilitator's events.
-        return ideas_visible_to(
+        return access.ideas_readable(
             self.request.user, self.model.objects.all()
         ).values_list("pk", flat=True)
 
@@ -336,6 +336,15 @@ class UnshortlistBulkAction(ShortlistBulkAction):
         "shortlist, or they belong to events you do not facilitate.",
         "count",
     )
+
+
+class CountingDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's bulk delete, for ideas and contacts: what the user may not
+    delete is counted, never named (a title or a name is what is protected).
+    Ideas are never deleted at all (IdeaPermissionPolicy)."""
+
+    models = [Idea, Contact]
+    template_name = "cms/bulk_actions/confirm_delete.html"
 
 
 BULK_ACTIONS = [

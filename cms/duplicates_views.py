@@ -8,17 +8,16 @@ No personal data is shown: ideas only, never their contacts.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.admin.auth import require_admin_access
 
 from cms.models import EventPage
-from cms.workbench_views import VIEW_PERMISSION, events_listed_for
-from ideas import selectors
+from cms.workbench_views import workbench_view
+from ideas import access
 from ideas.models import DuplicateDismissal, Idea
 from ideas.selectors import duplicates as duplicate_selectors
 from ideas.selectors.hints import ask_worker_to_embed
@@ -30,8 +29,7 @@ _UNDO = "duplicates_undo"
 
 def _event_for(request, event_id: int) -> EventPage:
     event = get_object_or_404(EventPage, pk=event_id)
-    if not selectors.user_can_facilitate(user=request.user, event=event):
-        raise PermissionDenied
+    access.require(access.can_facilitate(request.user, event))
     return event
 
 
@@ -39,11 +37,10 @@ def _event_for_reading(request, event_id: int) -> tuple[EventPage, bool]:
     """The event and whether the user may change its merges; readers of the
     workbench (policy writers) see the queue without its buttons."""
     event = get_object_or_404(EventPage, pk=event_id)
-    if selectors.user_can_facilitate(user=request.user, event=event):
+    if access.can_facilitate(request.user, event):
         return event, True
-    if request.user.has_perm(VIEW_PERMISSION):
-        return event, False
-    raise PermissionDenied
+    access.require(access.can_read_workbench(request.user, event))
+    return event, False
 
 
 class _PairForm(forms.Form):
@@ -76,20 +73,17 @@ def _back(event):
     return redirect("duplicates:queue", event_id=event.pk)
 
 
-@require_admin_access
+@workbench_view
 def index(request):
     """The events whose duplicates the user may review."""
-    if request.user.has_perm(VIEW_PERMISSION):
-        events = events_listed_for(request.user)
-    else:
-        events = selectors.events_facilitated_by(user=request.user)
-    events = events.order_by("-start_date", "title")
+    access.require(access.has(request.user, access.VIEW_WORKBENCH))
+    events = access.events_with_workbench(request.user).order_by("-start_date", "title")
     return TemplateResponse(
         request, "cms/duplicates/index.html", {"events": list(events)}
     )
 
 
-@require_admin_access
+@workbench_view
 def queue(request, event_id: int):
     """An event's likely duplicate pairs, its current merges, and the last undo."""
     event, can_edit = _event_for_reading(request, event_id)
@@ -139,7 +133,7 @@ def _pending_undo(request, event) -> dict | None:
     return None
 
 
-@require_admin_access
+@workbench_view
 @require_POST
 def merge(request, event_id: int):
     """Merge: ``first`` becomes a duplicate of ``second``."""
@@ -162,7 +156,7 @@ def merge(request, event_id: int):
     return _back(event)
 
 
-@require_admin_access
+@workbench_view
 @require_POST
 def unmerge(request, event_id: int):
     """Undo a merge: ``first`` stands on its own again."""
@@ -183,7 +177,7 @@ def unmerge(request, event_id: int):
     return _back(event)
 
 
-@require_admin_access
+@workbench_view
 @require_POST
 def dismiss(request, event_id: int):
     """Say two ideas are not duplicates."""
@@ -205,7 +199,7 @@ def dismiss(request, event_id: int):
     return _back(event)
 
 
-@require_admin_access
+@workbench_view
 @require_POST
 def undismiss(request, event_id: int):
     """Take back "not duplicates": the pair may be suggested again."""

@@ -11,7 +11,15 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import (
+    DeleteView,
     EditView,
     HistoryView,
     IndexView,
@@ -20,45 +28,9 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
-from ideas import selectors, services
+from ideas import access, selectors, services
 from ideas.dates import format_date
 from ideas.models import Contact, Idea, Theme
-
-CONTACT_PERMISSION = "ideas.view_contact"
-CHANGE_IDEAS = "ideas.change_idea"
-EVERY_EVENT = "ideas.facilitate_any_event"
-
-
-def sees_only_facilitated_events(user) -> bool:
-    """Whether ``user`` reads only the ideas of the events they facilitate.
-
-    Facilitators work on the events that name them and see only those; who
-    reads without deciding (policy writers, approvers) sees every event's
-    ideas, as do administrators.
-    """
-    return user.has_perm(CHANGE_IDEAS) and not user.has_perm(EVERY_EVENT)
-
-
-def facilitated_event_ids(user) -> set[int]:
-    """The events ``user`` may facilitate, kept on the user for the request.
-
-    A listing or a bulk action asks once per idea; the answer does not change
-    within a request.
-    """
-    cached = getattr(user, "_facilitated_event_ids", None)
-    if cached is None:
-        cached = set(
-            selectors.events_facilitated_by(user=user).values_list("pk", flat=True)
-        )
-        user._facilitated_event_ids = cached
-    return cached
-
-
-def ideas_visible_to(user, queryset):
-    """``queryset`` narrowed to the ideas ``user`` may read in the admin."""
-    if sees_only_facilitated_events(user):
-        return queryset.filter(event_id__in=facilitated_event_ids(user))
-    return queryset
 
 
 def suggestion_label(idea: Idea) -> str:
@@ -74,9 +46,8 @@ def suggestion_label(idea: Idea) -> str:
 class IdeaPermissionPolicy(ModelPermissionPolicy):
     """Ideas come from participants, and nothing they submitted is deleted.
 
-    So nobody, superusers included, adds or deletes one in the admin. An idea
-    is changed only by who may facilitate its event (named facilitators and
-    administrators), and a facilitator reads only their events' ideas.
+    So nobody, superusers included, adds or deletes one in the admin. Who reads
+    or changes which idea is ``ideas.access``'s rule.
     """
 
     FORBIDDEN = {"add", "delete"}
@@ -89,22 +60,36 @@ class IdeaPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission_for_instance(self, user, action, instance):
         if not self.user_has_permission(user, action):
             return False
-        if action == "view" and not sees_only_facilitated_events(user):
-            return True
-        return instance.event_id in facilitated_event_ids(user)
+        if action == "view":
+            return access.can_read_idea(user, instance)
+        return access.can_change_idea(user, instance)
 
     def instances_user_has_permission_for(self, user, action):
         if not self.user_has_permission(user, action):
             return self.model.objects.none()
-        instances = self.model.objects.all()
         if action == "view":
-            return ideas_visible_to(user, instances)
-        return instances.filter(event_id__in=facilitated_event_ids(user))
+            return access.ideas_readable(user, self.model.objects.all())
+        return access.ideas_changeable(user, self.model.objects.all())
 
     def users_with_any_permission(self, actions):
         return super().users_with_any_permission(
             [action for action in actions if action not in self.FORBIDDEN]
         )
+
+
+class ContactPermissionPolicy(ModelPermissionPolicy):
+    """Contact details are personal data: whoever holds a contact permission
+    uses it only on the events whose contacts they may see."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and access.can_see_contacts(
+            user, instance.idea.event
+        )
+
+    def instances_user_has_permission_for(self, user, action):
+        if not self.user_has_permission(user, action):
+            return self.model.objects.none()
+        return access.contacts_readable(user, self.model.objects.all())
 
 
 class IdeaModerationForm(WagtailAdminModelForm):
@@ -152,7 +137,7 @@ class ContactPanel(Panel):
         template_name = "cms/admin/idea_contact_panel.html"
 
         def is_shown(self):
-            return self.request.user.has_perm(CONTACT_PERMISSION)
+            return access.can_see_contacts(self.request.user, self.instance.event)
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
@@ -203,18 +188,16 @@ class IdeaUsageView(EventScopedObjectMixin, UsageView):
 
 
 def _visible_events(request):
-    event_model = Idea._meta.get_field("event").related_model
-    events = event_model.objects.order_by("-start_date", "title")
-    if request is not None and sees_only_facilitated_events(request.user):
-        events = events.filter(pk__in=facilitated_event_ids(request.user))
-    return events
+    if request is None:
+        return Idea._meta.get_field("event").related_model.objects.none()
+    return access.events_readable(request.user).order_by("-start_date", "title")
 
 
 def _visible_themes(request):
     themes = Theme.objects.select_related("event").order_by("event", "sort_order")
-    if request is not None and sees_only_facilitated_events(request.user):
-        themes = themes.filter(event_id__in=facilitated_event_ids(request.user))
-    return themes
+    if request is None:
+        return themes.none()
+    return themes.filter(event__in=access.events_readable(request.user))
 
 
 class IdeaFilterSet(WagtailFilterSet):
@@ -239,7 +222,7 @@ class IdeaIndexView(IndexView):
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if self.request.user.has_perm("ideas.change_idea"):
+        if access.has(self.request.user, access.CHANGE_IDEA):
             buttons += [
                 HeaderButton(
                     _("Import"), url=reverse("ideas_import"), icon_name="upload"
@@ -253,6 +236,42 @@ class IdeaIndexView(IndexView):
         return buttons
 
 
+class ReadableIdeasMixin:
+    """A chooser that offers, and returns, only the ideas the user may read."""
+
+    def get_object_list(self):
+        return access.ideas_readable(self.request.user, super().get_object_list())
+
+    def get_object(self, pk):
+        return access.ideas_readable(self.request.user, Idea.objects.all()).get(pk=pk)
+
+    def get_objects(self, pks):
+        return access.ideas_readable(self.request.user, super().get_objects(pks))
+
+
+class IdeaChooseView(ReadableIdeasMixin, ChooseView):
+    pass
+
+
+class IdeaChooseResultsView(ReadableIdeasMixin, ChooseResultsView):
+    pass
+
+
+class IdeaChosenView(ReadableIdeasMixin, SnippetChosenView):
+    pass
+
+
+class IdeaChosenMultipleView(ReadableIdeasMixin, SnippetChosenMultipleView):
+    pass
+
+
+class IdeaChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = IdeaChooseView
+    choose_results_view_class = IdeaChooseResultsView
+    chosen_view_class = IdeaChosenView
+    chosen_multiple_view_class = IdeaChosenMultipleView
+
+
 class IdeaViewSet(SnippetViewSet):
     model = Idea
     icon = "pick"
@@ -264,6 +283,7 @@ class IdeaViewSet(SnippetViewSet):
     inspect_view_class = IdeaInspectView
     history_view_class = IdeaHistoryView
     usage_view_class = IdeaUsageView
+    chooser_viewset_class = IdeaChooserViewSet
     filterset_class = IdeaFilterSet
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -346,13 +366,41 @@ class IdeaViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return ideas_visible_to(request.user, selectors.idea_list_for_admin())
+        return access.ideas_readable(request.user, selectors.idea_list_for_admin())
+
+
+class ContactEditView(EventScopedObjectMixin, EditView):
+    object_permission = "change"
+
+
+class ContactDeleteView(EventScopedObjectMixin, DeleteView):
+    object_permission = "delete"
+
+
+class ContactInspectView(EventScopedObjectMixin, InspectView):
+    pass
+
+
+class ContactHistoryView(EventScopedObjectMixin, HistoryView):
+    pass
+
+
+class ContactUsageView(EventScopedObjectMixin, UsageView):
+    pass
 
 
 class ContactViewSet(SnippetViewSet):
-    """Personal data, listed only for users granted ``ideas.view_contact``."""
+    """Personal data, for who may see it in the idea's event (``ideas.access``).
+
+    No chooser: contacts are reached from their idea or this listing only.
+    """
 
     model = Contact
+    edit_view_class = ContactEditView
+    delete_view_class = ContactDeleteView
+    inspect_view_class = ContactInspectView
+    history_view_class = ContactHistoryView
+    usage_view_class = ContactUsageView
     icon = "user"
     menu_label = _("Contacts")
     menu_order = 210
@@ -364,4 +412,11 @@ class ContactViewSet(SnippetViewSet):
     search_backend_name = None
 
     def get_queryset(self, request):
-        return Contact.objects.select_related("idea")
+        return access.contacts_readable(
+            request.user, Contact.objects.select_related("idea")
+        )
+
+    def register_chooser_viewset(self):
+        # Wagtail's choosers check no view permission: a chooser of contacts
+        # would list everyone's personal data to every staff member.
+        pass

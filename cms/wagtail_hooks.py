@@ -9,17 +9,25 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from cms import admin_views
-from cms.bulk_actions import BULK_ACTIONS
-from cms.viewsets import ContactViewSet, IdeaPermissionPolicy, IdeaViewSet
-from ideas import selectors
-from ideas.models import Idea
+from cms.bulk_actions import BULK_ACTIONS, CountingDeleteBulkAction
+from cms.viewsets import (
+    ContactPermissionPolicy,
+    ContactViewSet,
+    IdeaPermissionPolicy,
+    IdeaViewSet,
+)
+from ideas import access, selectors
+from ideas.models import Contact, Idea
 
 register_permission_policy(Idea, IdeaPermissionPolicy(Idea))
+register_permission_policy(Contact, ContactPermissionPolicy(Contact))
 register_snippet(IdeaViewSet)
 register_snippet(ContactViewSet)
 
 for action_class in BULK_ACTIONS:
     hooks.register("register_bulk_action", action_class)
+# After Wagtail's own delete action for snippets, which it replaces here.
+hooks.register("register_bulk_action", CountingDeleteBulkAction, order=100)
 
 
 @hooks.register("before_delete_page")
@@ -95,7 +103,7 @@ def personal_data_menu_item():
         reverse("personal_data"),
         icon_name="user",
         order=900,
-        permission=admin_views.ERASE_CONTACTS,
+        permission=access.ERASE_CONTACTS,
     )
 
 
@@ -109,5 +117,5 @@ def workbench_menu_item():
         name="workbench",
         icon_name="group",
         order=250,
-        permission="ideas.view_cluster",
+        permission=access.VIEW_WORKBENCH,
     )

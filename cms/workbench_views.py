@@ -27,14 +27,12 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.auth import require_admin_access
 
 from cms.models import EventPage
-from ideas import selectors, services, tasks
+from ideas import access, services, tasks
 from ideas.models import Cluster, ClusteringRun, Idea
 from ideas.selectors import clusters as cluster_selectors
 from ideas.services import clusters as cluster_services
 from strategy import selectors as strategy_selectors
 
-VIEW_PERMISSION = "ideas.view_cluster"
-EDIT_PERMISSION = "ideas.change_idea"
 AWAITING_PER_PAGE = 50
 TOP_IDEAS = 5
 
@@ -62,28 +60,20 @@ def workbench_view(view):
 
 
 def _require_view(request) -> None:
-    if not request.user.has_perm(VIEW_PERMISSION):
-        raise PermissionDenied
+    access.require(access.has(request.user, access.VIEW_WORKBENCH))
 
 
 def _event_for_viewing(request, event_id: int) -> EventPage:
     _require_view(request)
-    return get_object_or_404(EventPage, pk=event_id)
+    event = get_object_or_404(EventPage, pk=event_id)
+    access.require(access.can_read_workbench(request.user, event))
+    return event
 
 
 def _event_for_editing(request, event_id: int) -> EventPage:
     event = _event_for_viewing(request, event_id)
-    if not selectors.user_can_facilitate(user=request.user, event=event):
-        raise PermissionDenied
+    access.require(access.can_facilitate(request.user, event))
     return event
-
-
-def events_listed_for(user):
-    # A facilitator is sent to the events they run; a reader (policy
-    # writer) follows every event, read-only.
-    if user.has_perm(EDIT_PERMISSION):
-        return selectors.events_facilitated_by(user=user)
-    return EventPage.objects.all()
 
 
 def _scopes(event) -> list[tuple[str, str]]:
@@ -108,7 +98,7 @@ def _event_context(request, event) -> dict:
     """What every workbench page of an event shows: its links and the user's rights."""
     return {
         "event": event,
-        "can_edit": selectors.user_can_facilitate(user=request.user, event=event),
+        "can_edit": access.can_facilitate(request.user, event),
         "duplicates_url": _duplicates_url(event),
     }
 
@@ -152,7 +142,7 @@ def index(request):
         ideas__duplicate_of__isnull=True
     )
     events = (
-        events_listed_for(request.user)
+        access.events_with_workbench(request.user)
         .annotate(
             n_ideas=Count("ideas", distinct=True),
             n_awaiting=Count(
@@ -791,7 +781,7 @@ def cluster_detail(request, event_id: int, cluster_id: int):
         "measures": strategy_selectors.cluster_measures(cluster=cluster),
         "measure_url": (
             reverse("strategy_measure_from_cluster", args=[cluster.pk])
-            if cluster.is_active and request.user.has_perm("strategy.add_measure")
+            if cluster.is_active and access.has(request.user, access.ADD_MEASURE)
             else None
         ),
     }

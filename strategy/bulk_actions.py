@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
+from ideas import access
 from ideas.models import Idea
 from ideas.selectors import PUBLIC_STATUSES
 from strategy import services
@@ -46,7 +47,8 @@ class MeasureFromIdeasBulkAction(SnippetBulkAction):
     template_name = "strategy/bulk_actions/measure_from_ideas.html"
 
     def check_perm(self, obj):
-        return self.request.user.has_perm("strategy.add_measure")
+        user = self.request.user
+        return access.has(user, access.ADD_MEASURE) and access.can_read_idea(user, obj)
 
     def get_execution_context(self):
         self.result = {}

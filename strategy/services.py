@@ -4,12 +4,13 @@ import logging
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ideas import access
 from ideas.models import Cluster, Idea, Theme
 from strategy import selectors
 from strategy.models import (
@@ -27,8 +28,6 @@ from strategy.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-APPROVE_PERMISSION = "strategy.approve_framework"
 
 
 def _next_order(queryset: models.QuerySet) -> int:
@@ -80,7 +79,7 @@ def _check_approval(*, status: str, old_status: str | None, actor) -> None:
     if (
         status in Framework.APPROVED_STATUSES
         and status != old_status
-        and not (actor is not None and actor.has_perm(APPROVE_PERMISSION))
+        and not (actor is not None and access.has(actor, access.APPROVE_FRAMEWORK))
     ):
         raise ValidationError(
             {
@@ -575,8 +574,11 @@ def _check_cluster_event(*, goal: Goal, cluster: Cluster) -> None:
 
 
 def _require(actor, permission: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise PermissionDenied(_("You may not do this: ask for the right to do it."))
+    if actor is not None:
+        access.require(
+            access.has(actor, permission),
+            _("You may not do this: ask for the right to do it."),
+        )
 
 
 def measure_cite_cluster(
@@ -598,7 +600,7 @@ def measure_cite_cluster(
         ``"merged"``), or comes from an event that is not one of the
         framework's source events (``"other_event"``).
     """
-    _require(actor, "strategy.change_measure")
+    _require(actor, access.CHANGE_MEASURE)
     with transaction.atomic():
         Measure.objects.select_for_update().filter(pk=measure.pk).first()
         existing = MeasureCluster.objects.filter(measure=measure, cluster=cluster)
@@ -653,7 +655,7 @@ def measure_create_from_cluster(
         accepted or shortlisted idea, comes from an event the framework does
         not draw on, or the goal's framework is no longer a draft.
     """
-    _require(actor, "strategy.add_measure")
+    _require(actor, access.ADD_MEASURE)
     with transaction.atomic():
         cluster = Cluster.objects.select_related("merged_into").get(pk=cluster.pk)
         if not cluster.is_active:

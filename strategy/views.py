@@ -13,17 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ideas import access
 from ideas.models import Cluster, Theme
 from strategy import exporters, selectors, services
 from strategy.models import Framework, Goal, merged_cluster_message
 
-VIEW_PERMISSION = "strategy.view_framework"
-ADD_MEASURE_PERMISSION = "strategy.add_measure"
-
 
 def _require_view(user) -> None:
-    if not user.has_perm(VIEW_PERMISSION):
-        raise PermissionDenied
+    access.require(access.has(user, access.VIEW_FRAMEWORK))
 
 
 class CoverageIndexView(WagtailAdminTemplateMixin, TemplateView):
@@ -150,11 +147,11 @@ class MeasureFromClusterView(WagtailAdminTemplateMixin, FormView):
     header_icon = "tasks"
 
     def dispatch(self, request, *args, cluster_id, **kwargs):
-        if not request.user.has_perm(ADD_MEASURE_PERMISSION):
-            raise PermissionDenied
+        access.require(access.has(request.user, access.ADD_MEASURE))
         self.cluster = get_object_or_404(
             Cluster.objects.select_related("event", "merged_into"), pk=cluster_id
         )
+        access.require(access.can_read_workbench(request.user, self.cluster.event))
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):

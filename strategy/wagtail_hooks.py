@@ -7,9 +7,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from ideas import access
 from strategy import views
 from strategy.bulk_actions import MeasureFromIdeasBulkAction
-from strategy.services import APPROVE_PERMISSION
 from strategy.signals import framework_document
 from strategy.viewsets import StrategyViewSetGroup
 
@@ -44,7 +44,7 @@ def strategy_admin_urls():
 
 class StrategyMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(views.VIEW_PERMISSION)
+        return access.has(request.user, access.VIEW_FRAMEWORK)
 
 
 @hooks.register("register_admin_menu_item")
@@ -69,7 +69,9 @@ def refuse_publishing_a_document_without_approval_right(request, page):
     this keeps a publish right granted some other way from publishing a
     framework its holder may not approve. The revision is saved already.
     """
-    if framework_document(page) is None or request.user.has_perm(APPROVE_PERMISSION):
+    if framework_document(page) is None or access.has(
+        request.user, access.APPROVE_FRAMEWORK
+    ):
         return None
     messages.error(
         request,

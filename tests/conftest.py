@@ -226,3 +226,12 @@ def people(event):
         description_th="ข้าราชการ การสรรหา ค่าตอบแทน การฝึกอบรม",
         description_en="civil servants, recruitment, pay, training",
     )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    # The access matrix says how many cases it checked (tests/workbench).
+    from tests.workbench.test_access_matrix import MATRIX
+
+    summary = config.stash.get(MATRIX, None)
+    if summary:
+        terminalreporter.write_line(summary)

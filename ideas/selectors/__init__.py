@@ -16,40 +16,6 @@ from ideas.models import Contact, Idea, IdeaDecision, Theme
 _MAX_TOKEN_LENGTH = 100
 
 
-def user_can_facilitate(*, user, event) -> bool:
-    """Whether ``user`` may moderate, theme and cluster ``event``'s ideas.
-
-    Administrators may on every event; a facilitator (``ideas.change_idea``)
-    only on the events that name them.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if not user.has_perm("ideas.change_idea"):
-        return False
-    if user.has_perm("ideas.facilitate_any_event"):
-        return True
-    # From the user's side: the page's own relation may hold unsaved choices
-    # in memory (modelcluster), and rights come from what is saved.
-    return user.facilitated_events.filter(pk=event.pk).exists()
-
-
-def events_facilitated_by(*, user) -> QuerySet:
-    """The events whose ideas ``user`` may moderate, theme and cluster."""
-    event_model = Idea._meta.get_field("event").related_model
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return event_model.objects.none()
-    if user.is_superuser or (
-        user.has_perm("ideas.change_idea")
-        and user.has_perm("ideas.facilitate_any_event")
-    ):
-        return event_model.objects.all()
-    if not user.has_perm("ideas.change_idea"):
-        return event_model.objects.none()
-    return event_model.objects.filter(facilitators=user)
-
-
 def tracking_token_hash(token: str) -> str:
     """The stored form of a tracking token (a SHA-256 hex digest)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from ideas import importing, selectors
+from ideas import access, importing, selectors
 from ideas.importing import CleanRow, ImportRow, RowError
 from ideas.models import Contact, Idea, IdeaDecision, Theme
 from ideas.services.suggestions import (  # noqa: F401 (the services' one namespace)
@@ -197,21 +197,6 @@ def _log_decision(
     decision.save()
 
 
-def _require_facilitator(*, actor, idea: Idea) -> None:
-    """Refuse ``actor`` unless they may facilitate the event; None is the system.
-
-    Every write of a person goes through here, so the admin, the workbench and
-    the shell share one rule: named facilitators on their events, and
-    administrators everywhere (``ideas.selectors.user_can_facilitate``).
-    """
-    if actor is None:
-        return
-    if not selectors.user_can_facilitate(user=actor, event=idea.event):
-        raise PermissionDenied(
-            _("You may change only the ideas of events you facilitate.")
-        )
-
-
 def _locked(idea: Idea) -> Idea:
     return (
         Idea.objects.select_for_update(of=("self",))
@@ -228,7 +213,7 @@ def idea_set_status(*, idea: Idea, status: str, actor, reason: str = "") -> Idea
     Raises PermissionDenied when ``actor`` may not facilitate the idea's event
     (``actor`` None is the system, which may).
     """
-    _require_facilitator(actor=actor, idea=idea)
+    access.require_facilitator(actor=actor, event=idea.event)
     reason = normalize_text(reason)
     if status == Idea.Status.REJECTED and not reason:
         raise ValidationError(
@@ -266,7 +251,7 @@ def idea_set_theme(*, idea: Idea, theme: Theme | None, actor) -> Idea:
     Raises ValidationError when the theme belongs to another event, and
     PermissionDenied when ``actor`` may not facilitate the idea's event.
     """
-    _require_facilitator(actor=actor, idea=idea)
+    access.require_facilitator(actor=actor, event=idea.event)
     if theme is not None and theme.event_id != idea.event_id:
         raise ValidationError({"theme": _("The theme belongs to another event.")})
     with transaction.atomic():
@@ -304,7 +289,7 @@ def idea_add_tags(*, idea: Idea, tags: Iterable[str], actor=None) -> Idea:
 
     Raises PermissionDenied when ``actor`` may not facilitate the idea's event.
     """
-    _require_facilitator(actor=actor, idea=idea)
+    access.require_facilitator(actor=actor, event=idea.event)
     tags = clean_tags(tags)
     if tags:
         with transaction.atomic():
@@ -326,7 +311,7 @@ def idea_moderate(
     Raises PermissionDenied when ``actor`` may not facilitate the idea's event,
     before anything changes.
     """
-    _require_facilitator(actor=actor, idea=idea)
+    access.require_facilitator(actor=actor, event=idea.event)
     with transaction.atomic():
         current = idea_set_status(
             idea=idea, status=status, actor=actor, reason=status_reason
@@ -347,7 +332,7 @@ def idea_set_shortlisted(*, idea: Idea, actor, shortlisted: bool = True) -> Idea
     on the shortlist; PermissionDenied when ``actor`` may not facilitate the
     idea's event.
     """
-    _require_facilitator(actor=actor, idea=idea)
+    access.require_facilitator(actor=actor, event=idea.event)
     with transaction.atomic():
         current = _locked(idea)
         if shortlisted:
@@ -431,7 +416,7 @@ def ideas_import(
         Who imports; refused (PermissionDenied) unless they may facilitate the
         event. None is the system (the worker, the shell).
     """
-    if actor is not None and not selectors.user_can_facilitate(user=actor, event=event):
+    if actor is not None and not access.can_facilitate(actor, event):
         raise PermissionDenied(
             _("You may import ideas only into events you facilitate.")
         )
@@ -668,7 +653,7 @@ def idea_accept_suggestion(*, idea: Idea, actor) -> Idea:
     Raises ValidationError when there is no suggestion to accept, and
     PermissionDenied when ``actor`` may not facilitate the idea's event.
     """
-    _require_facilitator(actor=actor, idea=idea)
+    access.require_facilitator(actor=actor, event=idea.event)
     if idea.suggested_theme_id is None:
         raise ValidationError(_("The model made no suggestion for this idea."))
     with transaction.atomic():

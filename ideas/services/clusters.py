@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
@@ -23,6 +23,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ideas import access
 from ideas.dates import format_date
 from ideas.models import (
     Cluster,
@@ -32,7 +33,6 @@ from ideas.models import (
     Idea,
     Theme,
 )
-from ideas.selectors import user_can_facilitate
 from ideas.services.suggestions import ideas_embed
 from ml.text import normalize_text
 
@@ -181,8 +181,9 @@ def clustering_run_prepare(
         For an unknown theme code, bad parameters, or fewer than
         ``MIN_IDEAS`` ideas to cluster.
     """
-    if actor is not None and not user_can_facilitate(user=actor, event=event):
-        raise PermissionDenied(_("You may not cluster this event's ideas."))
+    access.require_facilitator(
+        actor=actor, event=event, message=_("You may not cluster this event's ideas.")
+    )
     scope = (scope or "").strip()
     if scope and not Theme.objects.filter(event=event, code=scope).exists():
         raise ValidationError(
@@ -862,8 +863,11 @@ def _fit_label(label: str | None, number: int) -> str:
 
 
 def _check_actor(*, actor, event) -> None:
-    if not user_can_facilitate(user=actor, event=event):
-        raise PermissionDenied(_("You may not change this event's clusters."))
+    # Unlike the other services, an edit always has a person behind it.
+    access.require(
+        access.can_facilitate(actor, event),
+        _("You may not change this event's clusters."),
+    )
 
 
 def _conflict_message(cluster: Cluster) -> str:

@@ -5,23 +5,13 @@ and its tracking page, and points at the idea that carries on. Each change is
 an IdeaDecision, so the participant's page and the admin history tell it.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ideas import selectors
+from ideas import access
 from ideas.models import DuplicateDismissal, Idea, IdeaDecision
 from ml.text import normalize_text
-
-
-def _check_can_facilitate(*, actor, idea: Idea) -> None:
-    # actor None is the system (a shell command), as for the other services.
-    if actor is not None and not selectors.user_can_facilitate(
-        user=actor, event=idea.event
-    ):
-        raise PermissionDenied(
-            _("You may change only the ideas of events you facilitate.")
-        )
 
 
 def _check_same_event(idea_a: Idea, idea_b: Idea) -> None:
@@ -88,7 +78,7 @@ def idea_merge(*, duplicate: Idea, canonical: Idea, actor, reason: str = "") -> 
         ``canonical`` that is itself merged into another idea or rejected,
         or a ``duplicate`` already merged into a different idea.
     """
-    _check_can_facilitate(actor=actor, idea=duplicate)
+    access.require_facilitator(actor=actor, event=duplicate.event)
     _check_same_event(duplicate, canonical)
     reason = normalize_text(reason)
     with transaction.atomic():
@@ -156,7 +146,7 @@ def idea_unmerge(*, idea: Idea, actor, reason: str = "") -> Idea:
     ValidationError
         When the idea is not merged into another.
     """
-    _check_can_facilitate(actor=actor, idea=idea)
+    access.require_facilitator(actor=actor, event=idea.event)
     reason = normalize_text(reason)
     with transaction.atomic():
         current = _lock(idea)[idea.pk]
@@ -177,7 +167,7 @@ def duplicate_dismiss(*, idea_a: Idea, idea_b: Idea, actor) -> DuplicateDismissa
 
     Saying it twice, either way round, keeps one record.
     """
-    _check_can_facilitate(actor=actor, idea=idea_a)
+    access.require_facilitator(actor=actor, event=idea_a.event)
     _check_same_event(idea_a, idea_b)
     low, high = sorted((idea_a, idea_b), key=lambda idea: idea.pk)
     with transaction.atomic():
@@ -192,7 +182,7 @@ def duplicate_undismiss(*, idea_a: Idea, idea_b: Idea, actor) -> bool:
 
     Returns whether there was such a record.
     """
-    _check_can_facilitate(actor=actor, idea=idea_a)
+    access.require_facilitator(actor=actor, event=idea_a.event)
     _check_same_event(idea_a, idea_b)
     low, high = sorted((idea_a.pk, idea_b.pk))
     with transaction.atomic():

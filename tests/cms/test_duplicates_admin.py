@@ -158,6 +158,10 @@ def test_only_the_events_facilitators_change_the_queue(
     if who == "anonymous":
         assert response.status_code == 302
         assert pair[0].title not in body
+    elif who == "outsider":
+        # A facilitator of another event reads nothing of this one.
+        assert response.status_code == 403
+        assert pair[0].title not in body
     else:
         # Readers of the workbench read the queue, without its buttons.
         assert response.status_code == 200

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from cms.models import EventPage
-from ideas import selectors
+from ideas import access
 from ideas.models import Cluster, ClusteringRun, ClusterMembership, Idea
 from ideas.services import clusters as cluster_services
 from tests.factories import SCRIPT, TOPICS, EventPageFactory, IdeaFactory, UserFactory
@@ -24,9 +24,7 @@ def name_facilitator(event, user):
     # Through the link table: a page's ParentalManyToManyField keeps a second
     # ``add`` in memory until the page is saved.
     EventPage.facilitators.through.objects.get_or_create(eventpage=event, user=user)
-    assert selectors.user_can_facilitate(
-        user=user, event=EventPage.objects.get(pk=event.pk)
-    )
+    assert access.can_facilitate(user, EventPage.objects.get(pk=event.pk))
     return user
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cms.models import EventPage
-from ideas import selectors
+from ideas import access
 from ideas.models import (
     Cluster,
     ClusteringRun,
@@ -81,12 +81,8 @@ def test_seed_demo_populates_the_workbench():
     event = EventPage.objects.get(slug="hackathon-11")
     users = get_user_model().objects
     for username in ("facilitator", "privacy"):
-        assert selectors.user_can_facilitate(
-            user=users.get(username=username), event=event
-        )
-    assert not selectors.user_can_facilitate(
-        user=users.get(username="writer"), event=event
-    )
+        assert access.can_facilitate(users.get(username=username), event)
+    assert not access.can_facilitate(users.get(username="writer"), event)
 
     ideas = Idea.objects.filter(event=event)
     # Every idea without a theme got the model's word (a theme or "can't
