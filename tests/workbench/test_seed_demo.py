@@ -15,6 +15,8 @@ from ideas.models import (
     IdeaEmbedding,
     Theme,
 )
+from ml.text import normalize_text
+from workbench.demo import loader
 
 
 @pytest.fixture(autouse=True)
@@ -149,3 +151,41 @@ def test_debug_demo_users_can_log_in_with_printed_passwords(settings, client):
     )
     assert response.status_code == 302
     assert client.get("/admin/snippets/ideas/idea/").status_code == 200
+
+
+def test_demo_data_is_found_from_any_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert loader.site()["event"]["slug"] == "hackathon-11"
+    assert loader.ideas() and loader.framework()["issues"]
+
+
+def test_demo_data_refers_only_to_what_it_defines():
+    # The command skips a cited idea or a theme it cannot find: a title edited
+    # in one JSON file and not the other would drop out of the demo silently.
+    site, ideas = loader.site(), loader.ideas()
+    codes = {theme["code"] for theme in site["themes"]}
+    citable = {
+        normalize_text(idea["title"], multiline=False)
+        for idea in ideas
+        if idea.get("status") in {Idea.Status.ACCEPTED, Idea.Status.SHORTLISTED}
+    }
+    issues = loader.framework()["issues"]
+    assert {idea["theme"] for idea in ideas if idea.get("theme")} <= codes
+    assert {issue["theme"] for issue in issues} <= codes
+    for measure in (m for issue in issues for m in issue["measures"]):
+        cited = {normalize_text(t, multiline=False) for t in measure["ideas"]}
+        assert cited <= citable, measure["title"]
+    assert set(site["event_facilitators"]) <= set(site["users"])
+
+
+def test_a_demo_user_in_no_role_is_refused(monkeypatch):
+    read = loader.read
+
+    def misspelt(name):
+        data = read(name)
+        data["users"]["writer"]["role"] = "Policy writers"
+        return data
+
+    monkeypatch.setattr(loader, "read", misspelt)
+    with pytest.raises(ValueError, match="Policy writers"):
+        loader.site()
