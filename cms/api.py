@@ -221,7 +221,7 @@ def _measure(node) -> dict:
         "ideas": [
             {"event": idea.event.slug, "number": idea.number, "title": idea.title}
             for idea in node.ideas
-            if idea.status in selectors.PUBLIC_STATUSES
+            if idea.is_public
         ],
     }
 

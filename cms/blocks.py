@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from ideas.selectors import PUBLIC_STATUSES
 from strategy import selectors
 from strategy.models import year_label
 
@@ -41,7 +40,7 @@ class MeasureBlock(blocks.StructBlock):
         context["node"] = node
         if node is not None:
             # An idea rejected after it was cited stays off public pages.
-            ideas = [idea for idea in node.ideas if idea.status in PUBLIC_STATUSES]
+            ideas = [idea for idea in node.ideas if idea.is_public]
             context["ideas"] = ideas
             context["citation"] = " ".join(f"[#{idea.number}]" for idea in ideas)
             years = measure.goal.issue.framework.years

@@ -6,6 +6,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_protect
 
 from cms import throttles
+from ideas import services
 from ideas.selectors.hints import Hints, hint_text, idea_hints
 
 
@@ -13,7 +14,8 @@ def draft_hints(request, *, page) -> Hints:
     """Hints for the draft in ``request.POST``; empty once the event has closed.
 
     Reads only the title, problem and solution: nothing else of the form
-    (contact details above all) reaches the model.
+    (contact details above all) reaches the model. Public ideas without a
+    vector yet are left to the worker, which this asks to embed them.
     """
     if not page.accepts_submissions:
         return Hints()
@@ -22,7 +24,10 @@ def draft_hints(request, *, page) -> Hints:
         problem=request.POST.get("problem", ""),
         solution=request.POST.get("solution", ""),
     )
-    return idea_hints(event=page, text=text)
+    found = idea_hints(event=page, text=text)
+    if found.vectors_missing:
+        services.ideas_embed_request(event_id=page.pk)
+    return found
 
 
 @csrf_protect

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -14,15 +14,14 @@ from wagtail.search import index
 
 from cms.blocks import FrameworkDocumentBlock
 from cms.forms_admin import EventPageForm
+from ideas.i18n import in_language
 
 
 class BilingualMixin:
     """Pick the English variant of a field when the visitor reads English."""
 
     def in_language(self, thai: str, english: str) -> str:
-        if translation.get_language() == "en":
-            return english or thai
-        return thai or english
+        return in_language(thai, english)
 
 
 class IntroPage(BilingualMixin, Page):

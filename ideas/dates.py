@@ -2,7 +2,9 @@
 
 from datetime import date, datetime
 
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from ideas.i18n import reader_language
 
 BUDDHIST_ERA_OFFSET = 543
 
@@ -46,7 +48,7 @@ def format_date(
     """
     if value is None:
         return ""
-    language = (language or translation.get_language() or "th").split("-")[0]
+    language = reader_language(language)
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     month = value.month - 1

@@ -10,8 +10,10 @@ theme.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from django.utils import timezone
@@ -19,7 +21,16 @@ from django.utils import timezone
 from ideas import selectors
 from ideas.models import ClusterEdit, ClusteringRun, ClusterMembership, Idea
 
-__all__ = ["COLUMNS", "FORMATS", "export_ideas", "idea_record"]
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "export_dir",
+    "export_ideas",
+    "export_ideas_to_bytes",
+    "export_ideas_to_file",
+    "idea_record",
+    "partial_path",
+]
 
 COLUMNS = (
     "number",
@@ -119,6 +130,54 @@ def export_ideas(*, event, format: str, stream: IO) -> int:
     else:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     return len(records)
+
+
+def export_ideas_to_bytes(*, event, format: str) -> bytes:
+    """An event's public ideas as the bytes of a download (UTF-8 for text)."""
+    if format == "xlsx":
+        binary = io.BytesIO()
+        export_ideas(event=event, format=format, stream=binary)
+        return binary.getvalue()
+    text = io.StringIO(newline="")
+    export_ideas(event=event, format=format, stream=text)
+    return text.getvalue().encode("utf-8")
+
+
+def export_dir() -> Path:
+    """Where background exports wait for download, beside the import uploads
+    (``import_uploads_purge`` deletes old ones); never served directly."""
+    from ideas import importing
+
+    return importing.upload_dir().with_name("exports")
+
+
+def partial_path(path: Path) -> Path:
+    """Where an export to ``path`` is written until it is complete."""
+    return path.with_name(f"{path.name}.part")
+
+
+def export_ideas_to_file(*, event, format: str, path: Path) -> int:
+    """Write an event's public ideas to ``path``; return how many.
+
+    Written beside the target and moved over it, so the file appears under
+    its name only once complete: a failed export never leaves half a file
+    where a good one was, nor reads as done. Raises what writing raises
+    (``OSError`` for a full disk), having removed the partial file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(path)
+    try:
+        if format == "xlsx":
+            with partial.open("wb") as stream:
+                count = export_ideas(event=event, format=format, stream=stream)
+        else:
+            with partial.open("w", encoding="utf-8", newline="") as stream:
+                count = export_ideas(event=event, format=format, stream=stream)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count
 
 
 def _spreadsheet_cells(record: dict[str, Any]) -> Iterator[Any]:

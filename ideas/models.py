@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.models import Orderable
+
+from ideas.i18n import in_language
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 5000
@@ -44,16 +45,38 @@ class Theme(Orderable):
 
     @property
     def name(self) -> str:
-        """The name in the active language, falling back to the other one."""
-        if translation.get_language() == "en":
-            return self.name_en or self.name_th
-        return self.name_th or self.name_en
+        """The name in the reader's language, falling back to the other one."""
+        return in_language(self.name_th, self.name_en)
 
     @property
     def description(self) -> str:
-        if translation.get_language() == "en":
-            return self.description_en or self.description_th
-        return self.description_th or self.description_en
+        return in_language(self.description_th, self.description_en)
+
+
+class IdeaQuerySet(models.QuerySet):
+    """The words reads of ideas share, so that each rule is written once."""
+
+    def of_event(self, event) -> "IdeaQuerySet":
+        """The ideas of ``event`` (an event page, or its id)."""
+        return self.filter(event=event)
+
+    def open(self) -> "IdeaQuerySet":
+        """Ideas still in play: neither rejected nor merged into another idea.
+
+        What clustering, the duplicates queue and theme suggestions work on; a
+        merged duplicate is represented by the idea it was merged into.
+        """
+        return self.filter(duplicate_of__isnull=True).exclude(
+            status=Idea.Status.REJECTED
+        )
+
+    def public(self) -> "IdeaQuerySet":
+        """Ideas anyone may read: those a facilitator accepted (PUBLIC_STATUSES).
+
+        A merged duplicate stays public (nothing leaves the public record);
+        pages that list it say which idea carries it on.
+        """
+        return self.filter(status__in=PUBLIC_STATUSES)
 
 
 class IdeaTag(TaggedItemBase):
@@ -197,6 +220,8 @@ class Idea(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = IdeaQuerySet.as_manager()
+
     # Wagtail would index an idea's references on every save; ideas point only
     # at their event and theme, so that costs writes during an event for nothing.
     wagtail_reference_index_ignore = True
@@ -227,11 +252,12 @@ class Idea(models.Model):
 
     @property
     def is_public(self) -> bool:
-        """Whether the public may see the idea (ideas.selectors.PUBLIC_STATUSES)."""
+        """Whether the public may see the idea (the rule of Idea.objects.public())."""
         return self.status in PUBLIC_STATUSES
 
 
 # What a facilitator made public; the rest (waiting, rejected) stays in the admin.
+# Reads of other models spell it ``idea__status__in=PUBLIC_STATUSES``.
 PUBLIC_STATUSES = (
     Idea.Status.ACCEPTED,
     Idea.Status.SHORTLISTED,

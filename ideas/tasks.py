@@ -6,6 +6,7 @@ from django_tasks import task
 
 from ideas import exporting, importing, services
 from ideas.models import ClusteringRun, Idea
+from ideas.services import clusters as cluster_services
 
 
 @task(backend="background")
@@ -56,23 +57,7 @@ def export_ideas_file(*, event_id: int, format: str, path: str) -> dict:
     event_model = Idea._meta.get_field("event").related_model
     event = event_model.objects.get(pk=event_id)
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{target.name}.part")
-    try:
-        if format == "xlsx":
-            with partial.open("wb") as stream:
-                count = exporting.export_ideas(
-                    event=event, format=format, stream=stream
-                )
-        else:
-            with partial.open("w", encoding="utf-8", newline="") as stream:
-                count = exporting.export_ideas(
-                    event=event, format=format, stream=stream
-                )
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    count = exporting.export_ideas_to_file(event=event, format=format, path=target)
     return {"count": count, "bytes": target.stat().st_size}
 
 
@@ -83,32 +68,28 @@ def cluster_ideas(*, run_id: int) -> dict:
     Failures are recorded on the run (status "failed" and the reason) by
     ``clustering_run_execute``, which leaves the previous clusters in place.
     """
-    from ideas.services.clusters import clustering_run_execute, clustering_run_summary
-
-    run = clustering_run_execute(run=ClusteringRun.objects.get(pk=run_id))
+    run = cluster_services.clustering_run_execute(
+        run=ClusteringRun.objects.get(pk=run_id)
+    )
     if run.status == ClusteringRun.Status.FAILED:
         # The run holds the reason for the facilitator; the task's own record
         # must not read as a success either.
         raise RuntimeError(run.error)
-    return clustering_run_summary(run)
+    return cluster_services.clustering_run_summary(run)
 
 
 @task(backend="background")
 def embed_event_ideas(*, event_id: int) -> int:
     """Embed the event's ideas with the configured encoder; returns how many
     were new. Run when the encoder setting changed, never on a page request."""
-    from ideas.services.suggestions import ideas_embed_event
-
-    return ideas_embed_event(event_id=event_id)
+    return services.ideas_embed_event(event_id=event_id)
 
 
 @task(backend="background")
 def suggest_themes(*, event_id: int) -> int:
     """Refresh the suggestions of the event's ideas that await a theme;
     returns how many got one."""
-    from ideas.services.suggestions import ideas_suggest_themes
-
-    return ideas_suggest_themes(event_id=event_id)
+    return services.ideas_suggest_themes(event_id=event_id)
 
 
 @task(backend="background")

@@ -10,7 +10,6 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from ideas import access
 from ideas.models import Idea
-from ideas.selectors import PUBLIC_STATUSES
 from strategy import services
 from strategy.models import Goal
 
@@ -61,7 +60,7 @@ class MeasureFromIdeasBulkAction(SnippetBulkAction):
     @classmethod
     def execute_action(cls, objects, goal=None, title="", result=None, **kwargs):
         citable = sorted(
-            (idea for idea in objects if idea.status in PUBLIC_STATUSES),
+            (idea for idea in objects if idea.is_public),
             key=lambda idea: idea.number,
         )
         if citable:

@@ -20,6 +20,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ideas.i18n import reader_language
 from strategy import selectors
 from strategy.models import Framework, period_display, year_label
 from strategy.selectors import FrameworkTree, MeasureNode, format_number
@@ -48,7 +49,7 @@ def budget_label(measure) -> str:
 def _facts(tree: FrameworkTree) -> list[tuple[str, str]]:
     framework = tree.framework
     period = period_display(framework.start_year, framework.end_year)
-    if translation.get_language() == "th":
+    if reader_language() == "th":
         period += f" ({framework.start_year}–{framework.end_year})"
     return [
         (_("Period"), period),
@@ -153,7 +154,7 @@ def _declare_thai(style, *, size: bool = False) -> None:
         lang = rpr.insert_element_before(
             OxmlElement("w:lang"), *_RPR_ORDER[_RPR_ORDER.index("w:lang") + 1 :]
         )
-    lang.set(qn("w:val"), "th-TH" if translation.get_language() == "th" else "en-GB")
+    lang.set(qn("w:val"), "th-TH" if reader_language() == "th" else "en-GB")
     lang.set(qn("w:bidi"), "th-TH")
     if size:
         size_cs = rpr.find(qn("w:szCs"))
@@ -191,9 +192,7 @@ def _build_docx(framework: Framework) -> bytes:
     document.core_properties.language = translation.get_language()
     document.add_heading(framework.display_title, level=0)
     other_title = (
-        framework.english_title
-        if translation.get_language() == "th"
-        else framework.title
+        framework.english_title if reader_language() == "th" else framework.title
     )
     if other_title and other_title != framework.display_title:
         document.add_paragraph(other_title, style="Subtitle")
@@ -418,7 +417,9 @@ def thai_fonts() -> list[str]:
 def _pdf_context(framework: Framework, fonts: list[str]) -> dict:
     tree = selectors.framework_tree(framework=framework)
     language = translation.get_language()
-    other_title = framework.english_title if language == "th" else framework.title
+    other_title = (
+        framework.english_title if reader_language() == "th" else framework.title
+    )
     ordered = [name for name in PDF_FONTS if name in fonts]
     ordered += [name for name in fonts if name not in ordered]
     return {

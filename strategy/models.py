@@ -9,7 +9,6 @@ grouped in through MeasureCluster.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -17,7 +16,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from ideas.dates import BUDDHIST_ERA_OFFSET
-from ideas.selectors import PUBLIC_STATUSES
+from ideas.i18n import in_language, reader_language
 
 # Years are stored in the Common era; 2400 and above can only be a Buddhist-era
 # year typed by mistake, which the validators name.
@@ -35,32 +34,23 @@ YEAR_VALIDATORS = [
 ]
 
 
-def in_language(thai: str, english: str) -> str:
-    """The English variant when the reader reads English, falling back to Thai."""
-    if translation.get_language() == "en":
-        return english or thai
-    return thai or english
-
-
 def year_display(year: int, *, language: str | None = None) -> str:
     """A year as readers expect it: "พ.ศ. 2566" in Thai, "2023" in English."""
-    language = (language or translation.get_language() or "th").split("-")[0]
-    if language == "th":
+    if reader_language(language) == "th":
         return f"พ.ศ. {year + BUDDHIST_ERA_OFFSET}"
     return str(year)
 
 
 def year_label(year: int) -> str:
     """A year as a table heading: 2566 in Thai, 2023 in English."""
-    if (translation.get_language() or "th").split("-")[0] == "th":
+    if reader_language() == "th":
         return str(year + BUDDHIST_ERA_OFFSET)
     return str(year)
 
 
 def period_display(start: int, end: int, *, language: str | None = None) -> str:
     """A period: "พ.ศ. 2566–2570" in Thai, "2023–2027" in English."""
-    language = (language or translation.get_language() or "th").split("-")[0]
-    if language == "th":
+    if reader_language(language) == "th":
         return f"พ.ศ. {start + BUDDHIST_ERA_OFFSET}–{end + BUDDHIST_ERA_OFFSET}"
     return f"{start}–{end}"
 
@@ -399,7 +389,7 @@ class MeasureIdea(Orderable):
 
     def clean(self):
         super().clean()
-        if self.idea_id and self.idea.status not in PUBLIC_STATUSES:
+        if self.idea_id and not self.idea.is_public:
             raise ValidationError(
                 {
                     "idea": _(

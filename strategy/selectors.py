@@ -198,7 +198,7 @@ def cluster_citable_ideas(*, cluster: Cluster) -> tuple[list[Idea], int]:
         .select_related("theme")
         .order_by("number", "pk")
     )
-    citable = [idea for idea in members if idea.status in PUBLIC_STATUSES]
+    citable = [idea for idea in members if idea.is_public]
     return citable, len(members) - len(citable)
 
 
@@ -380,7 +380,8 @@ def framework_coverage(*, framework: Framework) -> Coverage:
     cited = {idea.pk for node in tree.measures for idea in node.ideas}
     events = list(framework.source_events.values_list("pk", flat=True))
     ideas = (
-        Idea.objects.filter(event_id__in=events, status__in=PUBLIC_STATUSES)
+        Idea.objects.public()
+        .filter(event_id__in=events)
         .select_related("theme")
         .order_by("event_id", "number")
     )

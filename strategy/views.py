@@ -8,12 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ideas import access
+from ideas.i18n import reader_language
 from ideas.models import Cluster, Theme
 from strategy import exporters, selectors, services
 from strategy.models import Framework, Goal, merged_cluster_message
@@ -85,7 +86,7 @@ def export(request, pk: int, format: str):
     if format not in exporters.FORMATS:
         raise PermissionDenied
     framework = get_object_or_404(Framework, pk=pk)
-    language = "en" if (get_language() or "").startswith("en") else "th"
+    language = reader_language()
     try:
         data = exporters.export(framework=framework, format=format, language=language)
     except exporters.ExportUnavailable as error:

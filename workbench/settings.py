@@ -42,6 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Ours, top layer first so its templates and translations win.
     "workbench",
+    "facilitation",
     "cms",
     "strategy",
     "ideas",

@@ -37,8 +37,8 @@ def idea_recent_duplicate(
 ) -> Idea | None:
     """An idea with the same content from the same browser submitted after ``since``."""
     return (
-        Idea.objects.filter(
-            event_id=event_id,
+        Idea.objects.of_event(event_id)
+        .filter(
             submitter_key=submitter_key,
             fingerprint=fingerprint,
             created_at__gte=since,
@@ -53,6 +53,8 @@ def ideas_exist_under(*, page_path: str) -> bool:
     return Idea.objects.filter(event__path__startswith=page_path).exists()
 
 
+# Importable here for the modules that test one idea (``Idea.is_public``
+# reads better) or filter through a relation.
 PUBLIC_STATUSES = _PUBLIC_STATUSES
 
 
@@ -65,7 +67,8 @@ def ideas_public(*, event) -> QuerySet[Idea]:
     ``duplicate_of`` fetched so a page can say which idea carries it on.
     """
     return (
-        Idea.objects.filter(event=event, status__in=PUBLIC_STATUSES)
+        Idea.objects.of_event(event)
+        .public()
         .select_related("theme", "duplicate_of")
         .order_by("number")
     )
@@ -172,7 +175,8 @@ def ideas_public_search(*, words: list[str], limit: int = 50) -> list[Idea]:
         operator.and_, (Q(title__icontains=word) for word in words)
     )
     found = list(
-        Idea.objects.filter(query, status__in=PUBLIC_STATUSES)
+        Idea.objects.public()
+        .filter(query)
         .select_related("event", "theme", "duplicate_of")
         .annotate(in_title=Case(When(in_title, then=Value(1)), default=Value(0)))
         .order_by("-in_title", "-created_at")[:limit]

@@ -1,11 +1,19 @@
-"""Reads of clusters and clustering runs, for the workbench and its map."""
+"""Reads of clusters, clustering runs and the ideas they cluster, for the workbench."""
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from ideas.models import Cluster, ClusteringRun, ClusterMembership, Theme
+from ideas.models import Cluster, ClusteringRun, ClusterMembership, Idea, Theme
 
 _ACTIVE = (ClusteringRun.Status.QUEUED, ClusteringRun.Status.RUNNING)
+
+
+def clusterable_ideas(*, event, scope: str = "") -> QuerySet[Idea]:
+    """The ideas a run of ``scope`` clusters: not rejected, not merged duplicates."""
+    ideas = Idea.objects.of_event(event).open()
+    if scope:
+        ideas = ideas.filter(theme__code=scope)
+    return ideas
 
 
 def _by_similarity():

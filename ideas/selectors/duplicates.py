@@ -12,6 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import QuerySet
 
+from ideas.embedding import model_text, text_hash
 from ideas.models import DuplicateDismissal, Idea, IdeaEmbedding
 
 DEFAULT_LIMIT = 50
@@ -58,8 +59,6 @@ def _text_hash(title: str, problem: str, solution: str) -> str:
     # The key ideas_embed() stores: a vector made before an edit no longer
     # stands for the idea. Plain values, not models: building 2,000 Idea
     # objects cost more than comparing their vectors.
-    from ideas.services.suggestions import model_text, text_hash
-
     return text_hash(
         model_text(SimpleNamespace(title=title, problem=problem, solution=solution))
     )
@@ -67,11 +66,7 @@ def _text_hash(title: str, problem: str, solution: str) -> str:
 
 def duplicate_candidates_eligible(*, event) -> QuerySet[Idea]:
     """The event's ideas that may still be paired: not rejected, not merged."""
-    return (
-        Idea.objects.filter(event=event, duplicate_of__isnull=True)
-        .exclude(status=Idea.Status.REJECTED)
-        .order_by("number")
-    )
+    return Idea.objects.of_event(event).open().order_by("number")
 
 
 def duplicate_candidates(
@@ -156,7 +151,8 @@ def duplicate_candidates(
 def duplicates_merged(*, event) -> list[Idea]:
     """The event's ideas merged into another, grouped by the idea that carries on."""
     return list(
-        Idea.objects.filter(event=event, duplicate_of__isnull=False)
+        Idea.objects.of_event(event)
+        .filter(duplicate_of__isnull=False)
         .select_related("theme", "duplicate_of", "duplicate_of__theme")
         .order_by("duplicate_of__number", "number")
     )

@@ -5,11 +5,12 @@ while the model runs on the same machine. So each process keeps, per event,
 the matrix of its public ideas' cached vectors and a fitted theme mapper,
 checked against a version stamp (one aggregate query) and rebuilt only when
 it changes; a request then costs one encoding of the typed text and one
-matrix product. No vector is ever made for stored ideas here: those missing
-for the configured encoder are left to the worker.
+matrix product. No vector is ever made for stored ideas here, nor is the
+worker asked for one: the hints say when some are missing
+(``Hints.vectors_missing``), and the page asks the worker
+(``ideas.services.ideas_embed_request``).
 """
 
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -17,13 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 
-from ideas.models import Idea, IdeaEmbedding, Theme
+from ideas.embedding import model_text, text_hash, theme_mapper
+from ideas.models import PUBLIC_STATUSES, Idea, IdeaEmbedding, Theme
 from ml.text import normalize_text
-
-logger = logging.getLogger(__name__)
 
 #: Shorter text (after normalisation) says too little to compare.
 HINT_MIN_CHARS = 10
@@ -31,8 +30,6 @@ HINT_MIN_CHARS = 10
 #: ~22 ms for 100 characters, ~55 ms for 300, ~160 ms for 800); the title and
 #: the start of the problem say what an idea is about.
 HINT_MAX_CHARS = 200
-#: How long after asking the worker to embed an event's ideas before asking again.
-EMBED_REQUEST_SECONDS = 300
 #: How long a fitted theme mapper serves while the event's ideas change.
 MAPPER_MAX_AGE_SECONDS = 60
 # Events whose index a process keeps; the least recently used goes first.
@@ -49,12 +46,15 @@ class Hints:
     ``similar``: up to ``limit`` public ideas of the event, most similar first,
     each ``{"number", "title", "theme", "similarity", "url"}`` (theme: its
     name, or ""). ``theme``: the suggested Theme, or None when the model
-    cannot decide; ``confidence`` its probability.
+    cannot decide; ``confidence`` its probability. ``vectors_missing``: some
+    public ideas have no vector for the configured encoder yet, so the hints
+    left them out; the worker should be asked to embed them.
     """
 
     similar: list[dict] = field(default_factory=list)
     theme: Theme | None = None
     confidence: float | None = None
+    vectors_missing: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.similar or self.theme)
@@ -68,6 +68,8 @@ class _Index:
     themes: dict[int, Theme]
     mapper: object | None
     mapper_at: float = 0.0
+    # Some public ideas had no vector of their current text when it was built.
+    vectors_missing: bool = False
 
 
 _indexes: "OrderedDict[int, _Index]" = OrderedDict()
@@ -84,17 +86,19 @@ def hint_text(*, title: str = "", problem: str = "", solution: str = "") -> str:
 
 
 def _stamp(*, event, encoder_id: str) -> tuple:
-    from ideas.selectors import PUBLIC_STATUSES
-
     mine = Q(embeddings__encoder_id=encoder_id)
-    row = Idea.objects.filter(event_id=event.pk, status__in=PUBLIC_STATUSES).aggregate(
-        n=Count("pk", distinct=True),
-        # A sum of ids changes when one idea leaves the public list as
-        # another joins it, which a count would miss.
-        ids=Sum("pk", distinct=True),
-        changed=Max("updated_at"),
-        embedded=Count("embeddings", filter=mine),
-        embedded_at=Max("embeddings__created_at", filter=mine),
+    row = (
+        Idea.objects.of_event(event)
+        .public()
+        .aggregate(
+            n=Count("pk", distinct=True),
+            # A sum of ids changes when one idea leaves the public list as
+            # another joins it, which a count would miss.
+            ids=Sum("pk", distinct=True),
+            changed=Max("updated_at"),
+            embedded=Count("embeddings", filter=mine),
+            embedded_at=Max("embeddings__created_at", filter=mine),
+        )
     )
     # Themes are edited on the event page: publishing it changes its stamp.
     return (
@@ -108,24 +112,10 @@ def _stamp(*, event, encoder_id: str) -> tuple:
     )
 
 
-def ask_worker_to_embed(event_id: int) -> None:
-    """Have the background worker embed the event's ideas that lack a vector
-    for the configured encoder; asked at most once per few minutes per event."""
-    from ideas import tasks
-
-    if cache.add(f"hints:embed-requested:{event_id}", 1, EMBED_REQUEST_SECONDS):
-        try:
-            tasks.embed_event_ideas.enqueue(event_id=event_id)
-        except Exception:  # the hint can wait; the participant's form cannot
-            logger.exception("could not enqueue embedding of event %s", event_id)
-
-
 def _build(*, event, encoder, stamp: tuple, previous: _Index | None) -> _Index:
-    from ideas.selectors import PUBLIC_STATUSES
-    from ideas.services.suggestions import model_text, text_hash, theme_mapper
-
     ideas = list(
-        Idea.objects.filter(event_id=event.pk, status__in=PUBLIC_STATUSES)
+        Idea.objects.of_event(event)
+        .public()
         .only("pk", "number", "title", "problem", "solution", "theme_id")
         .order_by("number")
     )
@@ -144,8 +134,6 @@ def _build(*, event, encoder, stamp: tuple, previous: _Index | None) -> _Index:
         if digest is not None and digest == text_hash(model_text(idea)):
             rows.append(np.frombuffer(bytes(vector), dtype=np.float32))
             kept.append(idea)
-    if len(kept) < len(ideas):
-        ask_worker_to_embed(event.pk)
     vectors = np.stack(rows) if rows else np.zeros((0, encoder.dim), np.float32)
     themes = {theme.pk: theme for theme in Theme.objects.filter(event_id=event.pk)}
     mapper, mapper_at = None, time.monotonic()
@@ -174,20 +162,21 @@ def _build(*, event, encoder, stamp: tuple, previous: _Index | None) -> _Index:
         themes=themes,
         mapper=mapper,
         mapper_at=mapper_at,
+        vectors_missing=len(kept) < len(ideas),
     )
 
 
-def _index(*, event, encoder) -> _Index:
+def _index(*, event, encoder) -> tuple[_Index, bool]:
+    """The event's index, and whether the worker should embed some of its ideas."""
     stamp = _stamp(event=event, encoder_id=encoder.id)
-    if stamp[5] < stamp[2]:
-        # Some public ideas lack a vector for this encoder (it changed, or
-        # the worker is behind): hints use those that have one meanwhile.
-        ask_worker_to_embed(event.pk)
+    # Some public ideas lack a vector for this encoder (it changed, or the
+    # worker is behind): hints use those that have one meanwhile.
+    missing = stamp[5] < stamp[2]
     with _lock:
         index = _indexes.get(event.pk)
         if index is not None and index.stamp == stamp:
             _indexes.move_to_end(event.pk)
-            return index
+            return index, missing
         building = _building.setdefault(event.pk, threading.Lock())
     # Requests arriving during a build wait for it rather than each
     # starting their own.
@@ -195,14 +184,16 @@ def _index(*, event, encoder) -> _Index:
         with _lock:
             previous = _indexes.get(event.pk)
         if previous is not None and previous.stamp == stamp:
-            return previous
+            return previous, missing
         index = _build(event=event, encoder=encoder, stamp=stamp, previous=previous)
         with _lock:
             _indexes[event.pk] = index
             _indexes.move_to_end(event.pk)
             while len(_indexes) > _MAX_EVENTS:
                 _indexes.popitem(last=False)
-        return index
+        # An edited idea's old vector counts in the stamp; only a build
+        # finds that it no longer matches the text.
+        return index, missing or index.vectors_missing
 
 
 def idea_hints(*, event, text: str, limit: int = 5) -> Hints:
@@ -212,7 +203,8 @@ def idea_hints(*, event, text: str, limit: int = 5) -> Hints:
     rejected one, and only their number, title and theme are returned.
     Text shorter than :data:`HINT_MIN_CHARS` after normalisation gives empty
     hints. Ideas are compared through vectors already cached for the
-    configured encoder; those without one are embedded by the worker.
+    configured encoder; ``vectors_missing`` says when some have none, for the
+    caller to ask the worker (``ideas.services.ideas_embed_request``).
     """
     from ml.encoders import get_encoder
     from ml.themes import ABSTAIN
@@ -221,12 +213,12 @@ def idea_hints(*, event, text: str, limit: int = 5) -> Hints:
     if len(text) < HINT_MIN_CHARS:
         return Hints()
     encoder = get_encoder(settings.ML_ENCODER)
-    index = _index(event=event, encoder=encoder)
+    index, missing = _index(event=event, encoder=encoder)
     if not len(index.vectors) and index.mapper is None:
-        return Hints()
+        return Hints(vectors_missing=missing)
     query = encoder.encode([text[:HINT_MAX_CHARS]])
     if not query.any():
-        return Hints()
+        return Hints(vectors_missing=missing)
     similar = []
     if len(index.vectors) and limit > 0:
         from ml.duplicates import nearest_neighbors
@@ -254,7 +246,9 @@ def idea_hints(*, event, text: str, limit: int = 5) -> Hints:
         if code != ABSTAIN:
             confidence = float(index.mapper.predict_proba(query).max())
             theme = next(t for t in index.themes.values() if t.code == code)
-    return Hints(similar=similar, theme=theme, confidence=confidence)
+    return Hints(
+        similar=similar, theme=theme, confidence=confidence, vectors_missing=missing
+    )
 
 
 def hints_forget() -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ideas import access
 from ideas.models import DuplicateDismissal, Idea, IdeaDecision
+from ideas.services._shared import log_decision
 from ml.text import normalize_text
 
 
@@ -43,9 +44,7 @@ def _lock(*ideas: Idea) -> dict[int, Idea]:
 
 
 def _log(*, idea: Idea, actor, old: str, new: str, reason: str = "") -> None:
-    from ideas.services import _log_decision
-
-    _log_decision(
+    log_decision(
         idea=idea,
         actor=actor,
         field=IdeaDecision.Field.DUPLICATE,

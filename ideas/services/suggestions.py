@@ -1,33 +1,28 @@
 """Embeddings and theme suggestions: the offline model's writes."""
 
-import hashlib
+import logging
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from ideas import access
+from ideas.embedding import model_text, text_hash, theme_mapper
 from ideas.models import Idea, IdeaEmbedding, Theme
+from ideas.services import _queue
 from ml.text import tokenize
+
+logger = logging.getLogger(__name__)
 
 # Ideas embedded per transaction by ideas_embed_event: a worker stopped
 # half-way keeps what it finished, and the next run starts from there.
 EMBED_BATCH = 256
 # Nearest ideas with a confirmed theme stored as the "why" of a suggestion.
 REASON_NEAREST = 3
-
-
-def model_text(idea: Idea) -> str:
-    """The text of an idea that the model reads (and whose hash keys its vector)."""
-    return "\n".join(part for part in (idea.title, idea.problem, idea.solution) if part)
-
-
-_model_text = model_text
-
-
-def text_hash(text: str) -> str:
-    """The key under which the vector of ``text`` is cached, with the encoder's id."""
-    return hashlib.sha256(text.encode()).hexdigest()
+#: How long after asking the worker to embed an event's ideas before asking again.
+EMBED_REQUEST_SECONDS = 300
 
 
 def _embed(*, ideas: list[Idea], encoder) -> tuple[np.ndarray, int]:
@@ -85,7 +80,9 @@ def ideas_embed_event(*, event_id: int) -> int:
 
     encoder = get_encoder(settings.ML_ENCODER)
     ideas = list(
-        Idea.objects.filter(event_id=event_id)
+        # Merged duplicates too, unlike .open(): they stay public, and the
+        # participants' hints compare public ideas.
+        Idea.objects.of_event(event_id)
         .exclude(status=Idea.Status.REJECTED)
         .only("pk", "title", "problem", "solution")
         .order_by("pk")
@@ -96,36 +93,41 @@ def ideas_embed_event(*, event_id: int) -> int:
     return embedded
 
 
-def theme_mapper(*, themes: list[Theme], encoder, vectors=None, labels=None):
-    """A ThemeMapper fitted on an event's themes, in both languages, and ideas."""
-    from ml.themes import ThemeMapper
+def theme_suggestions_request(*, event, actor) -> None:
+    """Have the worker suggest themes again for ``event``'s ideas that await one.
 
-    return ThemeMapper(encoder=encoder).fit(
-        vectors,
-        labels,
-        themes=[
-            {
-                "code": theme.code,
-                "name": " / ".join(filter(None, (theme.name_th, theme.name_en))),
-                "description": "\n".join(
-                    filter(None, (theme.description_th, theme.description_en))
-                ),
-            }
-            for theme in themes
-        ],
-    )
+    Raises
+    ------
+    PermissionDenied
+        Unless ``actor`` may facilitate the event (None is the system).
+    """
+    access.require_facilitator(actor=actor, event=event)
+    # Enqueued at once, not on commit: it comes with no write to wait for.
+    _queue.enqueue("suggest_themes", event_id=event.pk)
+
+
+def ideas_embed_request(*, event_id: int) -> None:
+    """Have the worker embed the event's ideas that lack a vector for the encoder.
+
+    For the pages that compare cached vectors (hints, the duplicates queue),
+    which must never embed during a request. Asked at most once per
+    ``EMBED_REQUEST_SECONDS`` per event; a worker that cannot be reached is
+    logged, not raised: the page works with the vectors there are.
+    """
+    if not cache.add(f"ideas:embed-requested:{event_id}", 1, EMBED_REQUEST_SECONDS):
+        return
+    # Enqueued at once, not on commit: it comes with no write to wait for.
+    try:
+        _queue.enqueue("embed_event_ideas", event_id=event_id)
+    except Exception:  # the vectors can wait; the page cannot
+        logger.exception("could not enqueue embedding of event %s", event_id)
 
 
 def _training_ideas(*, event_id: int):
     # Every theme set on an idea was set by a person: a model's suggestion
     # reaches ``theme`` only when a facilitator accepts it. Merged duplicates
     # would count their canonical idea twice.
-    return (
-        Idea.objects.filter(event_id=event_id, duplicate_of__isnull=True)
-        .exclude(status=Idea.Status.REJECTED)
-        .select_related("theme")
-        .order_by("pk")
-    )
+    return Idea.objects.of_event(event_id).open().select_related("theme").order_by("pk")
 
 
 class _Suggester:

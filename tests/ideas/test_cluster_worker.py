@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ideas.models import Cluster, ClusteringRun, ClusterMembership
 from ideas.services import clusters as services
+from ideas.services.clusters import _compute
 from tests.ideas.test_clusters import add_ideas, dev_texts
 
 pytestmark = pytest.mark.usefixtures("lexical_model")
@@ -39,7 +40,7 @@ def test_a_worker_killed_mid_run(event, facilitator, monkeypatch):
     def killed(**kwargs):
         raise SystemExit(-9)
 
-    monkeypatch.setattr(services, "ideas_embed", killed)
+    monkeypatch.setattr(_compute, "ideas_embed", killed)
     doomed = services.clustering_run_request(
         event=event, actor=facilitator, enqueue=False
     )

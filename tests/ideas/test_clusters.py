@@ -17,7 +17,7 @@ from ideas.models import (
 )
 from ideas.selectors import clusters as selectors
 from ideas.services import clusters as services
-from ideas.services.clusters import EditConflict
+from ideas.services.clusters import EditConflict, _apply, _compute
 from tests.conftest import name_facilitator
 from tests.factories import SCRIPT, IdeaFactory, ThemeFactory, UserFactory
 from workbench import roles
@@ -178,7 +178,7 @@ def test_an_edit_made_while_a_run_computes_is_kept(
     cluster = max(clusters_of(event).values(), key=lambda c: c.size)
     idea = [m.idea for m in selectors.cluster_members(cluster=cluster)][-1]
     other = next(c for c in clusters_of(event).values() if c.pk != cluster.pk)
-    compute = services._compute
+    compute = _compute.compute
 
     def edit_during_the_run(**kwargs):
         result = compute(**kwargs)
@@ -189,7 +189,7 @@ def test_an_edit_made_while_a_run_computes_is_kept(
         services.cluster_move_ideas(ideas=[idea], target=other, actor=facilitator)
         return result
 
-    monkeypatch.setattr(services, "_compute", edit_during_the_run)
+    monkeypatch.setattr(_compute, "compute", edit_during_the_run)
     run = run_now(event)
 
     assert run.status == ClusteringRun.Status.DONE, run.error
@@ -352,7 +352,7 @@ def test_a_failure_while_saving_rolls_everything_back(event, ideas, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_record", broken)
+    monkeypatch.setattr(_apply, "record", broken)
     failed = run_now(event)
 
     assert failed.status == ClusteringRun.Status.FAILED
@@ -418,7 +418,7 @@ def test_stale_runs_are_failed_and_fresh_ones_left_alone(event, ideas):
 
 
 def test_a_run_failed_as_stale_does_not_apply_late(event, ideas, monkeypatch):
-    compute = services._compute
+    compute = _compute.compute
 
     def slow(**kwargs):
         result = compute(**kwargs)
@@ -427,7 +427,7 @@ def test_a_run_failed_as_stale_does_not_apply_late(event, ideas, monkeypatch):
         )
         return result
 
-    monkeypatch.setattr(services, "_compute", slow)
+    monkeypatch.setattr(_compute, "compute", slow)
     run = run_now(event)
 
     assert run.status == ClusteringRun.Status.FAILED

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["cms", "ideas", "strategy", "workbench", "ml", "locale", "manage.py"]
+SOURCES = [
+    "cms",
+    "facilitation",
+    "ideas",
+    "strategy",
+    "workbench",
+    "ml",
+    "locale",
+    "manage.py",
+]
 
 
 @pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed")

@@ -37,22 +37,8 @@ class Command(BaseCommand):
             self.stdout.write(buffer.getvalue(), ending="")
             return
         path = Path(output)
-        # Written beside the target and moved over it, so a failed export
-        # never leaves half a file where a good one was.
-        partial = path.with_name(f".{path.name}.partial")
         try:
-            if fmt == "xlsx":
-                with partial.open("wb") as stream:
-                    count = exporting.export_ideas(
-                        event=event, format=fmt, stream=stream
-                    )
-            else:
-                with partial.open("w", encoding="utf-8", newline="") as stream:
-                    count = exporting.export_ideas(
-                        event=event, format=fmt, stream=stream
-                    )
-            partial.replace(path)
+            count = exporting.export_ideas_to_file(event=event, format=fmt, path=path)
         except OSError as error:
-            partial.unlink(missing_ok=True)
             raise CommandError(f"Cannot write {path}: {error.strerror}") from None
         self.stderr.write(f"{count} public ideas written to {path}.")

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, ObjectList
 
-from cms.admin_views import FacilitatedEventField
-from cms.bulk_actions import AcceptBulkAction, ShortlistBulkAction
 from cms.forms_admin import EventPageForm
 from cms.models import EventPage
+from facilitation.bulk_actions import AcceptBulkAction, ShortlistBulkAction
+from facilitation.forms import FacilitatedEventField
 from ideas import services
 from ideas.models import Idea, IdeaDecision
 from tests.conftest import name_facilitator

@@ -15,7 +15,7 @@ from ideas.models import Contact, Idea, Theme
 
 class IdeaBulkAction(SnippetBulkAction):
     models = [Idea]
-    template_name = "cms/bulk_actions/confirm.html"
+    template_name = "facilitation/bulk_actions/confirm.html"
     confirm_label = ""
     # The success message: how many ideas changed, then (when some did not)
     # why they were left. Both are formatted with %(count)d.
@@ -344,7 +344,7 @@ class CountingDeleteBulkAction(DeleteBulkAction):
     Ideas are never deleted at all (IdeaPermissionPolicy)."""
 
     models = [Idea, Contact]
-    template_name = "cms/bulk_actions/confirm_delete.html"
+    template_name = "facilitation/bulk_actions/confirm_delete.html"
 
 
 BULK_ACTIONS = [

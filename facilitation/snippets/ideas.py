@@ -1,8 +1,7 @@
-"""Admin screens for ideas and their contacts (Wagtail viewsets, not Django's admin)."""
+"""The ideas listing and one idea's screens: moderation, history, contact panel."""
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -10,16 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-    SnippetChosenMultipleView,
-    SnippetChosenView,
-)
 from wagtail.snippets.views.snippets import (
-    DeleteView,
     EditView,
     HistoryView,
     IndexView,
@@ -28,6 +18,8 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from facilitation.snippets.choosers import IdeaChooserViewSet
+from facilitation.snippets.policies import EventScopedObjectMixin
 from ideas import access, selectors, services
 from ideas.dates import format_date
 from ideas.models import Contact, Idea, Theme
@@ -41,55 +33,6 @@ def suggestion_label(idea: Idea) -> str:
     if idea.suggested_theme is None:
         return _("Can't decide (%(percent)s%%)") % {"percent": percent}
     return f"{idea.suggested_theme.name} ({percent}%)"
-
-
-class IdeaPermissionPolicy(ModelPermissionPolicy):
-    """Ideas come from participants, and nothing they submitted is deleted.
-
-    So nobody, superusers included, adds or deletes one in the admin. Who reads
-    or changes which idea is ``ideas.access``'s rule.
-    """
-
-    FORBIDDEN = {"add", "delete"}
-
-    def user_has_permission(self, user, action):
-        return action not in self.FORBIDDEN and super().user_has_permission(
-            user, action
-        )
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
-            return False
-        if action == "view":
-            return access.can_read_idea(user, instance)
-        return access.can_change_idea(user, instance)
-
-    def instances_user_has_permission_for(self, user, action):
-        if not self.user_has_permission(user, action):
-            return self.model.objects.none()
-        if action == "view":
-            return access.ideas_readable(user, self.model.objects.all())
-        return access.ideas_changeable(user, self.model.objects.all())
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission(
-            [action for action in actions if action not in self.FORBIDDEN]
-        )
-
-
-class ContactPermissionPolicy(ModelPermissionPolicy):
-    """Contact details are personal data: whoever holds a contact permission
-    uses it only on the events whose contacts they may see."""
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and access.can_see_contacts(
-            user, instance.idea.event
-        )
-
-    def instances_user_has_permission_for(self, user, action):
-        if not self.user_has_permission(user, action):
-            return self.model.objects.none()
-        return access.contacts_readable(user, self.model.objects.all())
 
 
 class IdeaModerationForm(WagtailAdminModelForm):
@@ -120,7 +63,7 @@ class IdeaHistoryPanel(Panel):
     """Every change of status and theme: who, when, from what to what."""
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "cms/admin/idea_history_panel.html"
+        template_name = "facilitation/admin/idea_history_panel.html"
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
@@ -134,7 +77,7 @@ class ContactPanel(Panel):
     """The author's contact details, shown only to those granted personal data."""
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "cms/admin/idea_contact_panel.html"
+        template_name = "facilitation/admin/idea_contact_panel.html"
 
         def is_shown(self):
             return access.can_see_contacts(self.request.user, self.instance.event)
@@ -143,20 +86,6 @@ class ContactPanel(Panel):
             context = super().get_context_data(parent_context)
             context["contact"] = Contact.objects.filter(idea=self.instance).first()
             return context
-
-
-class EventScopedObjectMixin:
-    """Refuse one idea's screen to who may not read (or, to edit, change) it."""
-
-    object_permission = "view"
-
-    def get_object(self, *args, **kwargs):
-        idea = super().get_object(*args, **kwargs)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, self.object_permission, idea
-        ):
-            raise PermissionDenied
-        return idea
 
 
 class IdeaEditView(EventScopedObjectMixin, EditView):
@@ -234,42 +163,6 @@ class IdeaIndexView(IndexView):
                 ),
             ]
         return buttons
-
-
-class ReadableIdeasMixin:
-    """A chooser that offers, and returns, only the ideas the user may read."""
-
-    def get_object_list(self):
-        return access.ideas_readable(self.request.user, super().get_object_list())
-
-    def get_object(self, pk):
-        return access.ideas_readable(self.request.user, Idea.objects.all()).get(pk=pk)
-
-    def get_objects(self, pks):
-        return access.ideas_readable(self.request.user, super().get_objects(pks))
-
-
-class IdeaChooseView(ReadableIdeasMixin, ChooseView):
-    pass
-
-
-class IdeaChooseResultsView(ReadableIdeasMixin, ChooseResultsView):
-    pass
-
-
-class IdeaChosenView(ReadableIdeasMixin, SnippetChosenView):
-    pass
-
-
-class IdeaChosenMultipleView(ReadableIdeasMixin, SnippetChosenMultipleView):
-    pass
-
-
-class IdeaChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = IdeaChooseView
-    choose_results_view_class = IdeaChooseResultsView
-    chosen_view_class = IdeaChosenView
-    chosen_multiple_view_class = IdeaChosenMultipleView
 
 
 class IdeaViewSet(SnippetViewSet):
@@ -367,56 +260,3 @@ class IdeaViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return access.ideas_readable(request.user, selectors.idea_list_for_admin())
-
-
-class ContactEditView(EventScopedObjectMixin, EditView):
-    object_permission = "change"
-
-
-class ContactDeleteView(EventScopedObjectMixin, DeleteView):
-    object_permission = "delete"
-
-
-class ContactInspectView(EventScopedObjectMixin, InspectView):
-    pass
-
-
-class ContactHistoryView(EventScopedObjectMixin, HistoryView):
-    pass
-
-
-class ContactUsageView(EventScopedObjectMixin, UsageView):
-    pass
-
-
-class ContactViewSet(SnippetViewSet):
-    """Personal data, for who may see it in the idea's event (``ideas.access``).
-
-    No chooser: contacts are reached from their idea or this listing only.
-    """
-
-    model = Contact
-    edit_view_class = ContactEditView
-    delete_view_class = ContactDeleteView
-    inspect_view_class = ContactInspectView
-    history_view_class = ContactHistoryView
-    usage_view_class = ContactUsageView
-    icon = "user"
-    menu_label = _("Contacts")
-    menu_order = 210
-    add_to_admin_menu = True
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    list_display = ["name", "email", "phone", "idea", "consent_at"]
-    search_fields = ["name", "email", "phone"]
-    search_backend_name = None
-
-    def get_queryset(self, request):
-        return access.contacts_readable(
-            request.user, Contact.objects.select_related("idea")
-        )
-
-    def register_chooser_viewset(self):
-        # Wagtail's choosers check no view permission: a chooser of contacts
-        # would list everyone's personal data to every staff member.
-        pass

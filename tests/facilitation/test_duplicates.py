@@ -198,13 +198,15 @@ def test_the_index_lists_only_the_events_one_facilitates(staff, event, event_ind
 def test_ideas_without_a_vector_are_embedded_by_the_worker_not_the_page(
     staff, event, monkeypatch
 ):
-    from cms import duplicates_views
     from ideas.models import IdeaEmbedding
 
     for n in range(3):
         IdeaFactory(event=event, title=f"ยังไม่ประมวลผล {n}")
     asked = []
-    monkeypatch.setattr(duplicates_views, "ask_worker_to_embed", asked.append)
+    monkeypatch.setattr(
+        "ideas.services.ideas_embed_request",
+        lambda *, event_id: asked.append(event_id),
+    )
     body = staff.get(url("queue", event)).content.decode()
     assert IdeaEmbedding.objects.count() == 0  # nothing embedded in the request
     assert asked == [event.pk]

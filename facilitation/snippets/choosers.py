@@ -1,0 +1,48 @@
+"""The idea chooser offers, and returns, only the ideas the user may read."""
+
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
+
+from ideas import access
+from ideas.models import Idea
+
+
+class ReadableIdeasMixin:
+    """A chooser that offers, and returns, only the ideas the user may read."""
+
+    def get_object_list(self):
+        return access.ideas_readable(self.request.user, super().get_object_list())
+
+    def get_object(self, pk):
+        return access.ideas_readable(self.request.user, Idea.objects.all()).get(pk=pk)
+
+    def get_objects(self, pks):
+        return access.ideas_readable(self.request.user, super().get_objects(pks))
+
+
+class IdeaChooseView(ReadableIdeasMixin, ChooseView):
+    pass
+
+
+class IdeaChooseResultsView(ReadableIdeasMixin, ChooseResultsView):
+    pass
+
+
+class IdeaChosenView(ReadableIdeasMixin, SnippetChosenView):
+    pass
+
+
+class IdeaChosenMultipleView(ReadableIdeasMixin, SnippetChosenMultipleView):
+    pass
+
+
+class IdeaChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = IdeaChooseView
+    choose_results_view_class = IdeaChooseResultsView
+    chosen_view_class = IdeaChosenView
+    chosen_multiple_view_class = IdeaChosenMultipleView

@@ -1,0 +1,96 @@
+"""The workbench and the duplicates queue: one ViewSet each, one module a screen."""
+
+from django.urls import path
+from wagtail.admin.viewsets.base import ViewSet
+
+from facilitation.views import (
+    cluster,
+    clusters,
+    dashboard,
+    duplicates,
+    idea_map,
+    shortlist,
+    themes,
+    workbench_index,
+)
+
+
+class WorkbenchViewSet(ViewSet):
+    """An event's themes, shortlist, clusters and map (``/admin/workbench/``)."""
+
+    name = "workbench"
+
+    def get_urlpatterns(self):
+        return [
+            path("", workbench_index.WorkbenchIndexView.as_view(), name="index"),
+            path(
+                "<int:event_id>/", dashboard.EventDashboardView.as_view(), name="event"
+            ),
+            path(
+                "<int:event_id>/themes/",
+                themes.ThemeDecisionsView.as_view(),
+                name="themes",
+            ),
+            path(
+                "<int:event_id>/suggestions/refresh/",
+                themes.RefreshSuggestionsView.as_view(),
+                name="refresh_suggestions",
+            ),
+            path(
+                "<int:event_id>/shortlist/",
+                shortlist.ShortlistView.as_view(),
+                name="shortlist",
+            ),
+            path(
+                "<int:event_id>/shortlist/change/",
+                shortlist.ShortlistChangeView.as_view(),
+                name="shortlist_change",
+            ),
+            path(
+                "<int:event_id>/clusters/",
+                clusters.ClustersView.as_view(),
+                name="clusters",
+            ),
+            path(
+                "<int:event_id>/clusters/run/",
+                clusters.RunClusteringView.as_view(),
+                name="run",
+            ),
+            path(
+                "<int:event_id>/clusters/runs/<int:run_id>/status/",
+                clusters.RunStatusView.as_view(),
+                name="run_status",
+            ),
+            path(
+                "<int:event_id>/clusters/<int:cluster_id>/",
+                cluster.ClusterView.as_view(),
+                name="cluster",
+            ),
+            path("<int:event_id>/map/", idea_map.IdeaMapView.as_view(), name="map"),
+        ]
+
+
+class DuplicatesViewSet(ViewSet):
+    """An event's likely duplicate pairs, merges and dismissals."""
+
+    name = "duplicates"
+
+    def get_urlpatterns(self):
+        views = [
+            ("merge", duplicates.MergeView),
+            ("unmerge", duplicates.UnmergeView),
+            ("dismiss", duplicates.DismissView),
+            ("undismiss", duplicates.UndismissView),
+        ]
+        return [
+            path("", duplicates.DuplicatesIndexView.as_view(), name="index"),
+            path(
+                "<int:event_id>/",
+                duplicates.DuplicatesQueueView.as_view(),
+                name="queue",
+            ),
+            *(
+                path(f"<int:event_id>/{name}/", view.as_view(), name=name)
+                for name, view in views
+            ),
+        ]
