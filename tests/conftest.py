@@ -1,3 +1,6 @@
+import time
+import types
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -25,9 +28,16 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counts():
+def _fresh_counts(monkeypatch):
     # Throttles and login lockouts count in the cache; each test starts at zero.
     cache.clear()
+    # A throttle counts per window of its period, whose edge falls anywhere in
+    # the minute: on a slow machine a test's requests could straddle one and
+    # be counted in two windows. Within a test, the throttles' clock stands still.
+    now = time.time()
+    monkeypatch.setattr(
+        "django_ratelimit.core.time", types.SimpleNamespace(time=lambda: now)
+    )
 
 
 @pytest.fixture(autouse=True)
