@@ -19,9 +19,13 @@ class ReadableIdeasMixin:
         return access.ideas_readable(self.request.user, super().get_object_list())
 
     def get_object(self, pk):
+        # Wagtail answers 404 for what does not exist; "abc" would be a 500.
+        if not str(pk).isascii() or not str(pk).isdecimal():
+            raise Idea.DoesNotExist
         return access.ideas_readable(self.request.user, Idea.objects.all()).get(pk=pk)
 
     def get_objects(self, pks):
+        pks = [pk for pk in pks if str(pk).isascii() and str(pk).isdecimal()]
         return access.ideas_readable(self.request.user, super().get_objects(pks))
 
 

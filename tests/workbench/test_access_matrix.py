@@ -371,8 +371,21 @@ def build_rules():
     for view in ("choose", "choose_results", "chosen_multiple"):
         rules[f"{choose}:{view}"] = Rule(single(f"{choose}:{view}"), STAFF)
     rules[f"{choose}:chosen"] = Rule(
-        per_event(lambda w, x: reverse(f"{choose}:chosen", args=[w.secret[x].pk])),
-        READS_IDEAS.get,
+        lambda w: [
+            *per_event(lambda w, x: reverse(f"{choose}:chosen", args=[w.secret[x].pk]))(
+                w
+            ),
+            # Not an id at all: refused like an unknown one, never a 500.
+            Case(reverse(f"{choose}:chosen", args=["²"]), "none"),
+            Case(reverse(f"{choose}:chosen", args=["abc"]), "none"),
+        ],
+        lambda event: set() if event == "none" else READS_IDEAS[event],
+    )
+    rules[f"{choose}:chosen_multiple"] = Rule(
+        lambda w: [
+            Case(reverse(f"{choose}:chosen_multiple"), query={"id": ["abc", "²"]})
+        ],
+        STAFF,
     )
     rules[f"{choose}:create"] = Rule(single(f"{choose}:create"), set(), post=True)
     rules["wagtailsnippets_ideas_idea:add"].allowed = set()
