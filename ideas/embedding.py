@@ -20,22 +20,23 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def theme_dicts(themes: list[Theme]) -> list[dict]:
+    """The themes as ``ml`` reads them: code, name and description, both languages."""
+    return [
+        {
+            "code": theme.code,
+            "name": " / ".join(filter(None, (theme.name_th, theme.name_en))),
+            "description": "\n".join(
+                filter(None, (theme.description_th, theme.description_en))
+            ),
+        }
+        for theme in themes
+    ]
+
+
 def theme_mapper(*, themes: list[Theme], encoder, vectors=None, labels=None):
     """A ThemeMapper fitted on an event's themes, in both languages, and ideas."""
     # scikit-learn loads with ml.themes: only the processes that suggest pay.
     from ml.themes import ThemeMapper
 
-    return ThemeMapper(encoder=encoder).fit(
-        vectors,
-        labels,
-        themes=[
-            {
-                "code": theme.code,
-                "name": " / ".join(filter(None, (theme.name_th, theme.name_en))),
-                "description": "\n".join(
-                    filter(None, (theme.description_th, theme.description_en))
-                ),
-            }
-            for theme in themes
-        ],
-    )
+    return ThemeMapper(encoder=encoder).fit(vectors, labels, themes=theme_dicts(themes))

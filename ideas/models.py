@@ -494,6 +494,13 @@ class Cluster(models.Model):
         default=LabelSource.MODEL,
     )
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    # The theme the cluster sits under in a run of all the event's ideas: a
+    # theme's code, "" for the ideas no theme holds yet (or an event without
+    # themes), None for a cluster made before clusters followed the themes;
+    # "" and None mean different things, hence null on a CharField.
+    group = models.CharField(  # noqa: DJ001
+        _("under theme"), max_length=40, blank=True, null=True, default=""
+    )
     size = models.PositiveIntegerField(_("ideas"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     merged_into = models.ForeignKey(

@@ -1,15 +1,19 @@
-"""Cluster ideas, keeping cluster identity across re-runs and honouring edits."""
+"""Sub-clusters of an event's ideas within each theme, stable across re-runs."""
+
+import math
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from ml._linalg import l2_normalize
 
-__all__ = ["Clusterer", "center_groups"]
+__all__ = ["LeafClusterer", "center_groups"]
 
-# Above this many ideas the number of clusters is chosen on a random sample:
-# silhouette costs n squared, and the best k of a large sample is the best k.
-_SAMPLE = 3000
+# Above this many ideas in one group, average linkage runs on k-means
+# micro-clusters instead of single ideas: its cost grows with the square of
+# what it joins, and the leaves it keeps are far larger than a micro-cluster.
+_EXACT = 1000
+_MICRO = 400
 
 
 def center_groups(X, groups, *, min_size: int = 3):
@@ -57,206 +61,363 @@ def center_groups(X, groups, *, min_size: int = 3):
     return l2_normalize(Y).astype(np.float32)
 
 
-class Clusterer(BaseEstimator):
-    """Spherical k-means with the number of clusters chosen by silhouette.
+def _linkage(means, weights) -> list[tuple[int, int, float]]:
+    """Average-linkage merges of the units, in order: (kept, absorbed, distance).
 
-    Every idea with text gets a cluster (k-means has no noise bucket); only
-    empty texts, whose embedding is a zero row, are left unclustered (-1).
-    Given a previous run, the previous clusters seed this one, keep their
-    ids (matched by shared members), and the facilitators' merges and pins
-    win over the model.
+    ``means`` are the units' unnormalised means of unit vectors: the mean
+    cosine distance between the members of two units is then exactly
+    ``1 - means[a] @ means[b]``, and the mean of a union is the weighted
+    mean of the two, so joining micro-clusters is the same average linkage
+    as joining their ideas one by one.
+    """
+    m = len(means)
+    M = np.array(means, dtype=np.float64)
+    w = np.array(weights, dtype=np.float64)
+    S = M @ M.T
+    np.fill_diagonal(S, -np.inf)
+    alive = np.ones(m, dtype=bool)
+    best = S.argmax(axis=1) if m else np.zeros(0, dtype=np.int64)
+    value = S[np.arange(m), best]
+    merges = []
+    for _ in range(m - 1):
+        a = int(np.argmax(np.where(alive, value, -np.inf)))
+        b = int(best[a])
+        merges.append((a, b, float(1 - value[a])))
+        M[a] = (w[a] * M[a] + w[b] * M[b]) / (w[a] + w[b])
+        w[a] += w[b]
+        alive[b] = False
+        row = M @ M[a]
+        row[~alive] = -np.inf
+        row[a] = -np.inf
+        S[a], S[:, a] = row, row
+        S[b], S[:, b] = -np.inf, -np.inf
+        value[b] = -np.inf
+        stale = alive & ((best == a) | (best == b))
+        stale[a] = True
+        for r in np.flatnonzero(stale):
+            best[r] = int(S[r].argmax())
+            value[r] = S[r, best[r]]
+        better = alive & (row > value)
+        best[better], value[better] = a, row[better]
+    return merges
+
+
+def _cut(m: int, merges, steps: int) -> np.ndarray:
+    """A label per unit after the first ``steps`` merges."""
+    parent = np.arange(m)
+    for a, b, _ in merges[:steps]:
+        parent[b] = a
+    roots = parent.copy()
+    while True:
+        up = parent[roots]
+        if np.array_equal(up, roots):
+            break
+        roots = up
+    return np.unique(roots, return_inverse=True)[1]
+
+
+def _richest_cut(merges, weights, *, minimum: float, coverage: float) -> int:
+    """The number of merges after which most leaves reach the minimum size.
+
+    Among the cuts where leaves of at least ``minimum`` ideas hold at least
+    ``coverage`` of the ideas, the one with the most such leaves (the most
+    covered on a tie). Finer cuts scatter ideas in leaves too small to keep;
+    coarser ones lump subjects together.
+    """
+    size = np.array(weights, dtype=np.float64)
+    total = size.sum()
+    big = int((size >= minimum).sum())
+    covered = float(size[size >= minimum].sum())
+    best = (big if covered >= coverage * total else -1, covered, 0)
+    for step, (a, b, _) in enumerate(merges, start=1):
+        for unit in (a, b):
+            if size[unit] >= minimum:
+                big -= 1
+                covered -= size[unit]
+        size[a] += size[b]
+        size[b] = 0
+        if size[a] >= minimum:
+            big += 1
+            covered += size[a]
+        if covered >= coverage * total and (big, covered) > best[:2]:
+            best = (big, covered, step)
+    return best[2]
+
+
+class LeafClusterer(BaseEstimator):
+    """Average-linkage sub-clusters within groups, kept across re-runs.
+
+    Each group (an event's theme, or the whole event) is split into leaves
+    of ideas on one subject. Average linkage on cosine distance joins the
+    ideas (or, in a large group, k-means micro-clusters of them) one pair
+    at a time; the tree is cut where it has the most leaves of at least the
+    minimum size while those leaves hold ``coverage`` of the ideas, and the
+    ideas of smaller leaves join the leaf nearest them. No distance
+    threshold is set: the distances of an encoder differ with the length
+    of the texts, and a threshold right for short complaints kept a
+    24-idea event of four subjects in one cluster.
+
+    Given a previous run, an idea whose leaf still belongs to its group
+    stays there: a re-run on unchanged data moves no idea. A new idea joins
+    the leaf it is as close to as nine in ten of the leaf's own ideas are;
+    those that fit no leaf are clustered among themselves, and each leaf of
+    the minimum size they form is opened as a new one. Pins always win;
+    merged leaves count as the first of their group.
 
     Parameters
     ----------
+    coverage : float, default=0.8
+        Share of a group's ideas that leaves of the minimum size must hold.
+    min_share : float, default=0.01
+        A leaf holds at least this share of the ideas clustered (and at least
+        ``min_size``).
+    min_size : int, default=3
     n_clusters : int or "auto", default="auto"
-        Fixed k, or the first peak of the mean cosine silhouette of k-means
-        between ``k_min`` and ``k_max`` (both clamped to what the data
-        allows). With a previous run, "auto" keeps its number of clusters.
-    k_min : int, default=3
-    k_max : int, default=20
+        Fixed number of leaves per group on a first run, instead of the cut
+        with the most leaves.
     random_state : int, default=0
-        Seed of k-means and of the sample on which k is chosen.
+        Seed of the micro-clusters of large groups.
 
     Attributes
     ----------
     labels_ : ndarray of int, shape (n,)
-        Cluster id per idea, -1 when unclustered.
+        Leaf id per idea, -1 for an empty text (zero row).
     cluster_ids_ : ndarray of int
-        Ids of the clusters, aligned with ``cluster_centers_``.
     cluster_centers_ : ndarray of shape (k, d)
+        Unit mean of each leaf, aligned with ``cluster_ids_``.
+    cluster_groups_ : list
+        Group of each leaf, aligned with ``cluster_ids_``.
+    central_ : dict
+        Leaf id → row of its idea nearest the centre.
+    new_clusters_ : list of int
+        Leaves a re-run opened beside the previous ones.
     n_clusters_ : int
-    silhouette_ : dict
-        k → mean silhouette, for the ks tried ("auto" only).
     """
 
-    def __init__(self, *, n_clusters="auto", k_min=3, k_max=20, random_state=0):
+    def __init__(
+        self,
+        *,
+        coverage=0.8,
+        min_share=0.01,
+        min_size=3,
+        n_clusters="auto",
+        random_state=0,
+    ):
+        self.coverage = coverage
+        self.min_share = min_share
+        self.min_size = min_size
         self.n_clusters = n_clusters
-        self.k_min = k_min
-        self.k_max = k_max
         self.random_state = random_state
 
-    def _choose_k(self, X):
-        from sklearn.cluster import KMeans
-        from sklearn.metrics import silhouette_score
+    def _split(self, X, minimum, n_clusters="auto"):
+        """Leaves of the rows of ``X`` (unit vectors): a label per row."""
+        n = len(X)
+        if n_clusters == "auto" and n < 2 * minimum:
+            return np.zeros(n, dtype=np.int64)
+        if n <= _EXACT:
+            unit_of, means, weights = np.arange(n), X, np.ones(n)
+        else:
+            from sklearn.cluster import MiniBatchKMeans
 
-        rng = np.random.default_rng(self.random_state)
-        sample = X if len(X) <= _SAMPLE else X[rng.choice(len(X), _SAMPLE, False)]
-        distinct = len(np.unique(sample.round(5), axis=0))
-        high = min(self.k_max, distinct - 1, len(sample) - 1)
-        low = min(max(2, self.k_min), high)
-        self.silhouette_ = {}
-        if high < 2:
-            return max(1, min(distinct, len(X)))
-        for k in range(low, high + 1):
-            labels = KMeans(k, n_init=3, random_state=self.random_state).fit_predict(
-                sample
+            # Random rows as starting centres: k-means++ would cost more than
+            # everything else, and micro-clusters need only be small.
+            unit_of = MiniBatchKMeans(
+                _MICRO,
+                init="random",
+                batch_size=2048,
+                n_init=1,
+                random_state=self.random_state,
+            ).fit_predict(X)
+            unit_of = np.unique(unit_of, return_inverse=True)[1]
+            weights = np.bincount(unit_of).astype(np.float64)
+            means = np.zeros((len(weights), X.shape[1]))
+            np.add.at(means, unit_of, X)
+            means /= weights[:, None]
+        merges = _linkage(means, weights)
+        if n_clusters == "auto":
+            steps = _richest_cut(
+                merges, weights, minimum=minimum, coverage=self.coverage
             )
-            if len(set(labels)) < 2:
-                continue
-            self.silhouette_[k] = float(
-                silhouette_score(sample, labels, metric="cosine")
-            )
-        if not self.silhouette_:
-            return 1
-        # The global silhouette maximum drifts to the upper bound on small,
-        # noisy sets of ideas (many tiny clusters); the first peak from the
-        # lower bound matched the themes better on our development set and on
-        # real complaint texts (docs/evaluation.md).
-        tried = sorted(self.silhouette_)
-        for k, following in zip(tried, tried[1:], strict=False):
-            if self.silhouette_[k] >= self.silhouette_[following]:
-                return k
-        return tried[-1]
+        else:
+            steps = max(0, len(means) - int(n_clusters))
+        labels = _cut(len(means), merges, steps)[unit_of]
+        if n_clusters != "auto":
+            return labels
+        return self._absorb_small(X, labels, minimum)
 
-    def fit(self, X, y=None, *, ids=None, previous=None, pins=None, merges=None):
-        """Cluster the rows of ``X``.
+    @staticmethod
+    def _absorb_small(X, labels, minimum):
+        sizes = np.bincount(labels)
+        big = np.flatnonzero(sizes >= minimum)
+        if len(big) <= 1:
+            return np.zeros(len(X), dtype=np.int64)
+        centres = np.stack([X[labels == c].mean(axis=0) for c in big])
+        out = np.searchsorted(big, labels)
+        small = sizes[labels] < minimum
+        if small.any():
+            out[small] = (X[small] @ centres.T).argmax(axis=1)
+        return out.astype(np.int64)
+
+    def fit(
+        self,
+        X,
+        y=None,
+        *,
+        groups=None,
+        ids=None,
+        previous=None,
+        previous_groups=None,
+        pins=None,
+        merges=None,
+    ):
+        """Cluster the rows of ``X`` within their groups.
 
         Parameters
         ----------
         X : ndarray of shape (n, d)
             Embeddings; zero rows are left unclustered.
         y : ignored
+        groups : sequence of hashable, optional
+            Group (theme) of each row; default: one group.
         ids : sequence of hashable, optional
             Stable idea ids (default: row numbers); ``previous`` and ``pins``
             refer to them.
         previous : dict, optional
-            id → cluster id from the previous run.
+            id → leaf id from the previous run.
+        previous_groups : dict, optional
+            Leaf id → group it belonged to; a leaf not named takes the group
+            most of its previous ideas are in now.
         pins : dict, optional
-            id → cluster id that a facilitator fixed; always honoured.
+            id → leaf id that a facilitator fixed; always honoured.
         merges : list of list of int, optional
-            Groups of previous cluster ids merged by a facilitator; each group
+            Groups of previous leaf ids merged by a facilitator; each group
             becomes its first id.
 
         Returns
         -------
         self
         """
-        from sklearn.cluster import KMeans
-
         X = l2_normalize(np.asarray(X, dtype=np.float32))
         n = len(X)
         ids = list(range(n)) if ids is None else list(ids)
-        if len(ids) != n:
-            raise ValueError("ids must have one entry per row of X")
+        groups = [None] * n if groups is None else list(groups)
+        if len(ids) != n or len(groups) != n:
+            raise ValueError("ids and groups must have one entry per row of X")
         position = {idea: i for i, idea in enumerate(ids)}
-        pins = {k: int(v) for k, v in (pins or {}).items() if k in position}
         rename = {}
-        for group in merges or []:
-            group = [int(g) for g in group]
-            for g in group[1:]:
-                rename[g] = group[0]
-        previous = {
-            k: rename.get(int(v), int(v))
+        for merged in merges or []:
+            for g in merged[1:]:
+                rename[int(g)] = int(merged[0])
+        pins = {
+            position[k]: rename.get(int(v), int(v))
+            for k, v in (pins or {}).items()
+            if k in position
+        }
+        before = {
+            position[k]: rename.get(int(v), int(v))
             for k, v in (previous or {}).items()
             if k in position and int(v) >= 0
         }
-        previous.update({k: rename.get(v, v) for k, v in pins.items()})
+        leaf_group = {
+            rename.get(int(k), int(k)): g for k, g in (previous_groups or {}).items()
+        }
+        for leaf in set(before.values()) - set(leaf_group):
+            rows = [r for r, c in before.items() if c == leaf]
+            counts = {}
+            for r in rows:
+                counts[groups[r]] = counts.get(groups[r], 0) + 1
+            leaf_group[leaf] = max(counts, key=counts.get)
 
-        valid = np.flatnonzero(X.any(axis=1))
-        self.labels_ = np.full(n, -1, dtype=np.int64)
-        self.silhouette_ = {}
-        if len(valid) == 0:
-            self.cluster_ids_ = np.array([], dtype=np.int64)
-            self.cluster_centers_ = np.zeros((0, X.shape[1]), dtype=np.float32)
-            self.n_clusters_ = 0
-            return self
-        Xv = X[valid]
-        distinct = len(np.unique(Xv.round(5), axis=0))
+        valid = X.any(axis=1)
+        labels = np.full(n, -1, dtype=np.int64)
+        minimum = max(self.min_size, math.ceil(self.min_share * int(valid.sum())))
+        for r, leaf in before.items():
+            if valid[r] and leaf_group.get(leaf) == groups[r]:
+                labels[r] = leaf
+        for r, leaf in pins.items():
+            labels[r] = leaf
+            leaf_group.setdefault(leaf, groups[r])
+        known = set(before.values()) | set(pins.values()) | set(rename)
+        next_id = max(known, default=-1) + 1
+        self.new_clusters_ = []
+        first_run = not before and not pins
+        order = list(dict.fromkeys(groups[r] for r in np.flatnonzero(valid)))
+        fresh_leaves = []
+        for group in order:
+            rows = np.flatnonzero(valid & (labels < 0) & _equals(groups, group))
+            if not len(rows):
+                continue
+            leaves = sorted({int(c) for c in labels[_equals(groups, group)] if c >= 0})
+            rows = self._join_existing(X, labels, rows, leaves)
+            if not len(rows):
+                continue
+            split = self._split(
+                X[rows], minimum, self.n_clusters if first_run else "auto"
+            )
+            sizes = np.bincount(split)
+            if leaves:
+                fits = sizes >= minimum
+                if not fits.all():
+                    # Too few to stand alone: they join the nearest leaf.
+                    loose = rows[~fits[split]]
+                    centres = _centres(X, labels, leaves)
+                    labels[loose] = np.array(leaves)[
+                        (X[loose] @ centres.T).argmax(axis=1)
+                    ]
+                    rows, split = rows[fits[split]], split[fits[split]]
+            for part in np.unique(split):
+                fresh_leaves.append((group, rows[split == part]))
+        # Leaves are numbered by size (largest first), so the same data
+        # gives the same ids whatever the order of the computation.
+        fresh_leaves.sort(key=lambda item: (-len(item[1]), int(item[1][0])))
+        for group, members in fresh_leaves:
+            labels[members] = next_id
+            leaf_group[next_id] = group
+            if not first_run:
+                self.new_clusters_.append(next_id)
+            next_id += 1
 
-        old_ids = sorted(set(previous.values()))
-        init = None
-        if self.n_clusters != "auto":
-            k = int(self.n_clusters)
-        elif old_ids:
-            k = len(old_ids)
-        else:
-            k = self._choose_k(Xv)
-        if old_ids and k == len(old_ids):
-            # Seeding with the previous clusters' centres, recomputed on the
-            # current vectors, keeps a re-run close to the last one. The
-            # plain means, as k-means keeps them: normalised centres would
-            # draw the borders elsewhere and move ideas on unchanged data.
-            centers = []
-            for cid in old_ids:
-                rows = [position[i] for i, c in previous.items() if c == cid]
-                centers.append(X[rows].mean(axis=0))
-            init = np.stack(centers)
-        k = max(1, min(k, distinct, len(valid)))
-        if init is not None and len(init) != k:
-            init = None
-        # tol=0 runs k-means until no idea changes cluster: a result that
-        # stopped short would move ideas again when the next run starts from
-        # it, and a re-run on unchanged data must move none.
-        model = KMeans(
-            k,
-            init=init if init is not None else "k-means++",
-            n_init=1 if init is not None else 4,
-            tol=0.0,
-            max_iter=1000,
-            random_state=self.random_state,
-        ).fit(Xv)
-        raw = model.labels_
-        mapping = self._match(raw, valid, ids, previous, k)
-        self.labels_[valid] = [mapping[r] for r in raw]
-        for idea, cid in pins.items():
-            self.labels_[position[idea]] = rename.get(cid, cid)
-
-        self.cluster_ids_ = np.array(
-            sorted(set(self.labels_[self.labels_ >= 0].tolist())), dtype=np.int64
+        self.labels_ = labels
+        ids_ = sorted(set(labels[labels >= 0].tolist()))
+        self.cluster_ids_ = np.array(ids_, dtype=np.int64)
+        self.cluster_groups_ = [leaf_group[c] for c in ids_]
+        self.cluster_centers_ = (
+            _centres(X, labels, ids_)
+            if ids_
+            else np.zeros((0, X.shape[1]), dtype=np.float32)
         )
-        self.cluster_centers_ = np.stack(
-            [
-                l2_normalize(X[self.labels_ == c].mean(axis=0, keepdims=True))[0]
-                for c in self.cluster_ids_
-            ]
-        ).astype(np.float32)
-        self.n_clusters_ = len(self.cluster_ids_)
+        self.central_ = {}
+        for c, centre in zip(ids_, self.cluster_centers_, strict=True):
+            rows = np.flatnonzero(labels == c)
+            self.central_[c] = int(rows[np.argmax(X[rows] @ centre)])
+        self.n_clusters_ = len(ids_)
         return self
 
-    def _match(self, raw, valid, ids, previous, k):
-        """Map k-means' arbitrary cluster numbers to stable ids."""
-        sizes = np.bincount(raw, minlength=k)
-        if not previous:
-            # First run: number clusters by size, so that the same data gives
-            # the same ids whatever k-means' internal order.
-            order = sorted(range(k), key=lambda c: (-sizes[c], c))
-            return {c: rank for rank, c in enumerate(order)}
-        from scipy.optimize import linear_sum_assignment
+    def _join_existing(self, X, labels, rows, leaves):
+        """Put the rows that fit an existing leaf there; return the others."""
+        if not leaves:
+            return rows
+        means = np.stack([X[labels == c].mean(axis=0) for c in leaves])
+        # A leaf's reach: the similarity to its mean of all but the farthest
+        # tenth of its own ideas (x @ mean is one minus the mean distance).
+        reach = np.array(
+            [
+                np.quantile(X[labels == c] @ mean, 0.1)
+                for c, mean in zip(leaves, means, strict=True)
+            ]
+        )
+        scores = X[rows] @ means.T
+        best = scores.argmax(axis=1)
+        fits = scores[np.arange(len(rows)), best] >= reach[best]
+        labels[rows[fits]] = np.array(leaves)[best[fits]]
+        return rows[~fits]
 
-        old_ids = sorted(set(previous.values()))
-        overlap = np.zeros((k, len(old_ids)))
-        column = {cid: j for j, cid in enumerate(old_ids)}
-        for r, row in zip(raw, valid, strict=True):
-            old = previous.get(ids[row])
-            if old is not None:
-                overlap[r, column[old]] += 1
-        rows, cols = linear_sum_assignment(-overlap)
-        mapping = {
-            int(r): old_ids[c] for r, c in zip(rows, cols, strict=True) if overlap[r, c]
-        }
-        next_id = max(old_ids) + 1
-        for c in sorted(range(k), key=lambda c: (-sizes[c], c)):
-            if c not in mapping:
-                mapping[c] = next_id
-                next_id += 1
-        return mapping
+
+def _equals(values, value) -> np.ndarray:
+    return np.array([v == value for v in values], dtype=bool)
+
+
+def _centres(X, labels, leaves) -> np.ndarray:
+    return l2_normalize(np.stack([X[labels == c].mean(axis=0) for c in leaves])).astype(
+        np.float32
+    )

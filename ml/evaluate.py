@@ -84,8 +84,18 @@ def _macro_f1(truth, predicted, classes) -> float:
     )
 
 
+def _languages(texts) -> list[str]:
+    from ml.text import detect_language
+
+    return [detect_language(text) for text in texts]
+
+
 def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
     """Measure theme mapping, duplicates and clustering on labelled ideas.
+
+    Every figure comes from :class:`ml.pipeline.EventPipeline`, fitted as
+    the workbench fits it: the texts' languages detected, no label given
+    (zero-shot, clusters) or K labelled ideas per theme (few-shot).
 
     Parameters
     ----------
@@ -105,10 +115,9 @@ def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
     """
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from ml.cluster import Clusterer
     from ml.duplicates import nearest_neighbors
     from ml.encoders import get_encoder
-    from ml.themes import ThemeMapper
+    from ml.pipeline import EventPipeline
 
     started = time.perf_counter()
     texts = data["text"]
@@ -117,25 +126,35 @@ def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
     model = get_encoder(encoder)
     _progress(f"encoding {len(texts)} texts with {model.id}")
     X = model.encode(texts)
+    languages = _languages(texts)
     codes = [t["code"] for t in themes]
     labels = np.array(data["label"], dtype=object)
     labelled = np.flatnonzero(np.isin(labels, codes))
-    ignored = sum(1 for v in data["label"] if v and v not in codes)
+    tagged = np.flatnonzero(labels != "")
+    ignored = len(tagged) - len(labelled)
     if ignored:
-        _progress(f"{ignored} rows have a label that is not a theme code: not scored")
+        _progress(
+            f"{ignored} rows have a label that is not a theme code: scored only "
+            "against the leaves"
+        )
     result = {"n": len(texts), "encoder": model.id}
+
+    def pipeline(shown, **params):
+        return EventPipeline(encoder=model, random_state=seed, **params).fit(
+            X, shown, texts=texts, languages=languages, themes=themes
+        )
 
     # Both settings see every idea's text (as the workbench does) but only
     # the labels they are allowed: none for zero-shot, K per theme few-shot.
     hidden = np.array([""] * len(texts), dtype=object)
-    zero = ThemeMapper(encoder=model).fit(X, hidden, themes=themes)
+    zero = pipeline(hidden)
     result["zero_shot_macro_f1"] = None
     result["few_shot_macro_f1"] = None
     result["shots"] = shots
-    result["abstain_rate"] = float(np.mean(zero.predict(X) == ""))
+    result["abstain_rate"] = float(np.mean(zero.suggestions_ == ""))
     if len(labelled):
         y = labels[labelled]
-        predicted = zero.predict(X[labelled], abstain=False)
+        predicted = zero.mapper_.predict(X[labelled], abstain=False)
         result["zero_shot_macro_f1"] = _macro_f1(y, predicted, codes)
         scores, abstains = [], []
         for rep in range(10):
@@ -149,10 +168,9 @@ def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
             test = np.setdiff1d(labelled, train)
             if shots <= 0 or not len(test):
                 break
-            mapper = ThemeMapper(encoder=model, random_state=seed)
             shown = hidden.copy()
             shown[train] = labels[train]
-            mapper.fit(X, shown, themes=themes)
+            mapper = pipeline(shown, duplicate_threshold=0, project=False).mapper_
             scores.append(
                 _macro_f1(labels[test], mapper.predict(X[test], abstain=False), codes)
             )
@@ -166,20 +184,31 @@ def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
     in_group = np.flatnonzero(groups != "")
     result["dup_recall_at_1"] = None
     if len(in_group):
-        nearest, _ = nearest_neighbors(X, 1)
+        nearest, _ = nearest_neighbors(zero.vectors_, 1)
         hits = [groups[nearest[i, 0]] == groups[i] for i in in_group]
         result["dup_recall_at_1"] = float(np.mean(hits))
 
-    result["cluster_ari"] = result["cluster_nmi"] = None
+    top = np.array(zero.groups_, dtype=object)
+    result["cluster_ari"] = result["cluster_nmi"] = result["n_clusters"] = None
     if len(labelled) >= 3:
-        clusterer = Clusterer(random_state=seed).fit(X[labelled])
         y = labels[labelled]
-        result["cluster_ari"] = float(adjusted_rand_score(y, clusterer.labels_))
-        result["cluster_nmi"] = float(
-            normalized_mutual_info_score(y, clusterer.labels_)
+        result["cluster_ari"] = float(adjusted_rand_score(y, top[labelled]))
+        result["cluster_nmi"] = float(normalized_mutual_info_score(y, top[labelled]))
+    result["n_clusters"] = len(set(top.tolist()))
+    leaves = zero.labels_
+    result["fine_cluster_ari"] = result["fine_cluster_nmi"] = None
+    if len(tagged) >= 3:
+        y = labels[tagged]
+        result["fine_cluster_ari"] = float(adjusted_rand_score(y, leaves[tagged]))
+        result["fine_cluster_nmi"] = float(
+            normalized_mutual_info_score(y, leaves[tagged])
         )
-        result["n_clusters"] = int(clusterer.n_clusters_)
-        _progress(f"clustering done: {clusterer.n_clusters_} clusters")
+    result["fine_n_clusters"] = len(zero.cluster_ids_)
+    result["unplaced_rate"] = float(np.mean(top == ""))
+    _progress(
+        f"clustering done: {result['n_clusters']} top-level groups, "
+        f"{result['fine_n_clusters']} leaves"
+    )
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
 
@@ -212,11 +241,9 @@ def bench(data, *, n=None, encoder="default", seed=0) -> dict:
         Seconds per step, throughput, peak resident memory and the time to
         suggest a theme and similar ideas for one new idea.
     """
-    from ml.cluster import Clusterer
-    from ml.duplicates import Duplicates, nearest_neighbors
+    from ml.duplicates import nearest_neighbors
     from ml.encoders import get_encoder
-    from ml.keywords import class_keywords
-    from ml.projection import project_2d
+    from ml.pipeline import EventPipeline
     from ml.themes import ThemeMapper
 
     texts = data["text"]
@@ -249,15 +276,19 @@ def bench(data, *, n=None, encoder="default", seed=0) -> dict:
 
     X = step("encode_s", lambda: model.encode(texts, progress=report))
     themes = _themes_for_bench(data)
-    mapper = step("map_s", lambda: ThemeMapper(encoder=model).fit(themes=themes))
-    step("map_s_predict", lambda: mapper.predict(X))
-    timings["map_s"] = round(timings["map_s"] + timings.pop("map_s_predict"), 3)
-    clusterer = step("cluster_s", lambda: Clusterer(random_state=seed).fit(X))
-    step("keywords_s", lambda: class_keywords(texts, clusterer.labels_))
-    threshold = model.duplicate_threshold
-    step("duplicates_s", lambda: Duplicates(threshold=threshold).fit(X))
-    step("project_s", lambda: project_2d(X, random_state=seed))
+    languages = step("languages_s", lambda: _languages(texts))
+    pipeline = EventPipeline(encoder=model, random_state=seed).fit(
+        X,
+        texts=texts,
+        languages=languages,
+        themes=themes,
+        progress=lambda name: _progress(f"{name}…"),
+    )
+    for name, seconds in pipeline.timings_.items():
+        timings[f"{name}_s"] = seconds
     result.update(timings)
+    result["n_top"] = len(set(pipeline.groups_))
+    result["n_leaves"] = len(pipeline.cluster_ids_)
     result["total_s"] = round(time.perf_counter() - total, 3)
     result["texts_per_s"] = round(n / max(timings["encode_s"], 1e-9), 1)
     # The suggestion is timed against 10,000 stored ideas, repeating the

@@ -93,6 +93,60 @@ def _cluster_name(number, labels: dict[int, str]) -> str:
     return labels.get(number) or _("Cluster %(number)s") % {"number": number}
 
 
+def _sections(clusters, scopes, scope: str) -> list[dict]:
+    """The clusters under the theme each sits in: themes in order, then the rest.
+
+    A run of one theme's ideas, or of an event without themes, has one
+    section without a heading.
+    """
+    names = dict(scopes[1:])
+    if scope or not names:
+        return [{"code": scope, "title": "", "clusters": clusters}] if clusters else []
+    sections = {code: [] for code in names}
+    unplaced, earlier = [], []
+    for cluster in clusters:
+        if cluster.group is None:
+            earlier.append(cluster)
+        elif cluster.group in sections:
+            sections[cluster.group].append(cluster)
+        else:
+            unplaced.append(cluster)
+    found = [
+        {
+            "code": code,
+            "title": names[code],
+            "clusters": members,
+            "size": sum(c.size for c in members),
+        }
+        for code, members in sections.items()
+    ]
+    if unplaced:
+        found.append(
+            {
+                "code": "",
+                "title": _("Not yet placed under a theme"),
+                "help": _(
+                    "Neither a person nor the model placed these ideas: the model "
+                    "found them unlike the event's other ideas. Set their theme to "
+                    "place them."
+                ),
+                "clusters": unplaced,
+                "size": sum(c.size for c in unplaced),
+            }
+        )
+    if earlier:
+        found.append(
+            {
+                "code": None,
+                "title": _("Clusters from before clusters followed the themes"),
+                "help": _("The next run places them under the themes."),
+                "clusters": earlier,
+                "size": sum(c.size for c in earlier),
+            }
+        )
+    return found
+
+
 class ClustersView(EventView):
     """The clusters of one scope, the run in progress, and the runs before."""
 
@@ -135,6 +189,7 @@ class ClustersView(EventView):
             else None,
             "runs": runs,
             "clusters": found,
+            "sections": _sections(found, scopes, scope),
         }
         return self.render("facilitation/workbench/clusters.html", context)
 

@@ -81,11 +81,12 @@ def duplicate_candidates(
     facilitator dismissed are left out.
     """
     from ml.duplicates import Duplicates
+    from ml.pipeline import align_languages
 
     configured_id, threshold = _configured_encoder()
     ideas = list(
         duplicate_candidates_eligible(event=event).values_list(
-            "pk", "title", "problem", "solution"
+            "pk", "title", "problem", "solution", "language"
         )
     )
     if encoder_id is None:
@@ -110,20 +111,25 @@ def duplicate_candidates(
             idea__event=event, encoder_id=encoder_id
         ).values_list("idea_id", "text_hash", "vector")
     }
-    with_vector, rows = [], []
-    for pk, *text in ideas:
+    with_vector, rows, languages = [], [], []
+    for pk, *text, language in ideas:
         found = stored.get(pk)
         if found is None or found[0] != _text_hash(*text):
             continue
         with_vector.append(pk)
         rows.append(np.frombuffer(bytes(found[1]), dtype=np.float32))
+        languages.append(language)
     missing = len(ideas) - len(with_vector)
     if len(with_vector) < 2 or len({len(row) for row in rows}) != 1:
         return DuplicateQueue(
             missing_vectors=missing, encoder_id=encoder_id, threshold=threshold
         )
 
-    found = Duplicates(threshold=threshold).fit(np.stack(rows)).pairs_
+    # Compared as a clustering run compares them: each language's ideas
+    # moved to the event's mean (ml.pipeline), which put a Thai idea and its
+    # English restatement nearer each other on a held-out set.
+    vectors = align_languages(np.stack(rows), languages)
+    found = Duplicates(threshold=threshold).fit(vectors).pairs_
     dismissed = set(
         DuplicateDismissal.objects.filter(idea_low__event=event).values_list(
             "idea_low_id", "idea_high_id"

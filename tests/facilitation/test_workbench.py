@@ -307,6 +307,39 @@ def test_clustering_two_ideas_says_why_not(
     assert not ClusteringRun.objects.exists()
 
 
+def test_clusters_sit_under_the_themes_with_the_unplaced_apart(
+    staff, event, django_capture_on_commit_callbacks
+):
+    from tests.factories import ThemeFactory
+
+    digital = ThemeFactory(
+        event=event, code="digital", name_th="รัฐบาลดิจิทัล", name_en="Digital"
+    )
+    ThemeFactory(event=event, code="people", name_th="คนของรัฐ", name_en="People")
+    ideas = topic_ideas(event)
+    for idea in ideas[:3]:
+        idea.theme = digital
+        idea.save()
+    run = run_clustering(staff, event, django_capture_on_commit_callbacks)
+    assert run.status == ClusteringRun.Status.DONE, run.error
+    placed = Cluster.objects.get(event=event, memberships__idea=ideas[0])
+    assert placed.group == "digital"
+    # Ideas no theme holds (the model found them off-topic) are listed apart.
+    other = Cluster.objects.filter(event=event, is_active=True).exclude(pk=placed.pk)
+    other.filter(pk=other.first().pk).update(group="")
+
+    body = text_of(staff.get(reverse("workbench:clusters", args=[event.pk])))
+
+    for name in ("รัฐบาลดิจิทัล", gettext("Not yet placed under a theme")):
+        assert name in body
+    digital_heading = body.index("รัฐบาลดิจิทัล")
+    unplaced_heading = body.index(gettext("Not yet placed under a theme"))
+    card = reverse("workbench:cluster", args=[event.pk, placed.pk])
+    # The cluster of the ideas placed under "digital" is listed under it,
+    # before the ideas no theme holds.
+    assert digital_heading < body.index(card) < unplaced_heading
+
+
 def test_a_run_shows_clusters_history_and_what_changed(
     staff, event, themes, runner, django_capture_on_commit_callbacks
 ):
@@ -327,7 +360,7 @@ def test_a_run_shows_clusters_history_and_what_changed(
     assert run.encoder_id in body
     assert html.escape(runner.first_name) in body
     assert re.search(r"25[6-9]\d", body)
-    assert "k_max=20" in body
+    assert "n_clusters=auto" in body
 
     # The progress of a run is there as JSON for the page's script.
     status = staff.get(reverse("workbench:run_status", args=[event.pk, run.pk]))

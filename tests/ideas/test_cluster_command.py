@@ -32,6 +32,9 @@ def test_the_last_line_is_the_runs_summary(event, ideas):
         "run_id": run.pk,
         "n_ideas": len(ideas),
         "n_clusters": run.n_clusters,
+        # An event without themes is one group; its leaves are the clusters.
+        "n_top": 1,
+        "n_leaves": run.n_clusters,
         "unclustered": 0,
         "changed_assignments": 0,
         "seconds": pytest.approx(run.seconds, abs=0.001),
@@ -39,6 +42,27 @@ def test_the_last_line_is_the_runs_summary(event, ideas):
     assert run.status == ClusteringRun.Status.DONE
     assert run.started_by is None
     assert "100%" in progress
+
+
+def test_with_themes_the_top_level_is_the_themes(event, ideas):
+    digital = ThemeFactory(event=event, code="digital", name_en="Digital government")
+    ThemeFactory(event=event, code="people", name_en="Civil servants")
+    for idea in ideas[:5]:
+        idea.theme = digital
+        idea.save()
+
+    summary, _ = cluster("--event", event.slug)
+
+    groups = set(Cluster.objects.filter(is_active=True).values_list("group", flat=True))
+    assert groups <= {"digital", "people", ""} and "digital" in groups
+    assert summary["n_top"] == len(groups)
+    assert summary["n_leaves"] == summary["n_clusters"] >= summary["n_top"]
+    # The ideas a person placed sit under their theme.
+    assert set(
+        Cluster.objects.filter(memberships__idea__in=ideas[:5]).values_list(
+            "group", flat=True
+        )
+    ) == {"digital"}
 
 
 def test_running_twice_changes_nothing_and_keeps_every_name(event, ideas):
@@ -79,6 +103,7 @@ def test_a_theme_and_a_fixed_number_of_clusters(event, ideas):
         (["--event", "no-such-event"], "no-such-event"),
         (["--theme", "nope"], "nope"),
         (["--clusters", "many"], "auto"),
+        (["--clusters", "0"], "auto"),
     ],
 )
 def test_bad_arguments_are_refused_clearly(event, ideas, args, message):

@@ -8,15 +8,17 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import NotFittedError
 
 from ml import encoders
-from ml.cluster import Clusterer
+from ml.cluster import LeafClusterer
 from ml.duplicates import Duplicates
+from ml.pipeline import EventPipeline
 from ml.themes import ThemeMapper
 
 # Built with parameters other than the defaults, so that a clone losing one
 # shows. None of them loads a model: that waits for fit.
 ESTIMATORS = [
     ThemeMapper(encoder="lexical", prior_weight=3.0, random_state=1),
-    Clusterer(n_clusters=4, k_min=2, random_state=1),
+    LeafClusterer(coverage=0.7, min_share=0.02, n_clusters=4, random_state=1),
+    EventPipeline(encoder="lexical", coverage=0.7, project=False),
     Duplicates(threshold=0.7, k=5),
     encoders.Encoder(),
     encoders.LexicalEncoder(n_components=32, random_state=1),
@@ -89,7 +91,7 @@ def test_a_clone_of_a_fitted_mapper_refits_to_the_same_result(lexical, dev_set, 
 
 def test_fit_returns_self_and_a_clone_finds_the_same(lexical, dev_set):
     X = lexical.encode(list(dev_set["text"]))
-    clusterer = Clusterer(random_state=0)
+    clusterer = LeafClusterer(random_state=0)
     assert clusterer.fit(X) is clusterer
     np.testing.assert_array_equal(clone(clusterer).fit(X).labels_, clusterer.labels_)
     duplicates = Duplicates(threshold=0.6)

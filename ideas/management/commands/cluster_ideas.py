@@ -11,10 +11,12 @@ from ideas.services import clusters
 class Command(BaseCommand):
     help = (
         "Cluster an event's ideas (all of them, or one theme's) now, as the "
-        "workbench's “Run clustering” does in the background. Names, pins and "
-        "merges made by facilitators are kept. Progress goes to standard error; "
-        "the last line of standard output is one JSON object: run_id, n_ideas, "
-        "n_clusters, unclustered, changed_assignments, seconds."
+        "workbench's “Run clustering” does in the background: under each theme, "
+        "clusters of ideas on one subject. Names, pins and merges made by "
+        "facilitators are kept. Progress goes to standard error; the last line "
+        "of standard output is one JSON object: run_id, n_ideas, n_clusters, "
+        "n_top (theme groups), n_leaves (clusters), unclustered, "
+        "changed_assignments, seconds."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +29,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clusters",
             default="auto",
-            help="Number of clusters, or “auto” (default) to choose one.",
+            help=(
+                "Number of clusters under each theme on a first run, or “auto” "
+                "(default) to let the ideas decide."
+            ),
         )
         parser.add_argument(
             "--dry-run",
@@ -63,7 +68,8 @@ class Command(BaseCommand):
             raise CommandError(run.error or run.get_status_display())
         changes = run.changes or {}
         self.stderr.write(
-            f"{run.n_ideas} ideas in {run.n_clusters} clusters; "
+            f"{run.n_ideas} ideas in {run.n_clusters} clusters under "
+            f"{changes.get('n_top', 1)} themes; "
             f"{run.changed_assignments} moved, {changes.get('added', 0)} added, "
             f"{len(changes.get('new_clusters', []))} new clusters, "
             f"{changes.get('edits_kept', 0)} facilitators' edits kept."

@@ -36,6 +36,7 @@ class Plan:
     new_numbers: list[int] = field(default_factory=list)
     keywords: dict[int, list[str]] = field(default_factory=dict)
     labels: dict[int, str] = field(default_factory=dict)
+    groups: dict[int, str] = field(default_factory=dict)  # number -> theme code
     removed: list[int] = field(default_factory=list)  # idea ids
     moved: list[dict] = field(default_factory=list)
     added: int = 0
@@ -69,7 +70,9 @@ def make_plan(*, run, result: Result, clusters: dict, memberships: list) -> Plan
         if number not in plan.keywords or model_id == number:
             info = result.described.get(model_id, {})
             plan.keywords[number] = info.get("keywords", [])
-            plan.labels[number] = info.get("label", "")
+            plan.labels[number] = model_label(info)
+            if model_id in result.groups:
+                plan.groups[number] = result.groups[model_id]
 
     owner = {number: model_id for model_id, number in sorted(mapping.items())[::-1]}
     current = {m.idea_id: m for m in memberships}
@@ -148,6 +151,7 @@ def apply(*, run: ClusteringRun, result: Result, clock: float) -> None:
                 number=number,
                 label=fit_label(plan.labels.get(number), number),
                 keywords=plan.keywords.get(number, []),
+                group=plan.groups.get(number, run.scope),
                 created_run=run,
             )
             cluster.save()
@@ -160,6 +164,8 @@ def apply(*, run: ClusteringRun, result: Result, clock: float) -> None:
             if number in plan.new_numbers:
                 continue
             cluster.keywords = keywords
+            if number in plan.groups:
+                cluster.group = plan.groups[number]
             if cluster.label_source == Cluster.LabelSource.MODEL:
                 label = fit_label(plan.labels.get(number), number)
                 if label != cluster.label:
@@ -230,7 +236,15 @@ def apply(*, run: ClusteringRun, result: Result, clock: float) -> None:
                 cluster.version += 1
         Cluster.objects.bulk_update(
             list(clusters.values()),
-            ["label", "keywords", "size", "is_active", "merged_into", "version"],
+            [
+                "label",
+                "keywords",
+                "group",
+                "size",
+                "is_active",
+                "merged_into",
+                "version",
+            ],
         )
 
         run.changes = {
@@ -245,6 +259,7 @@ def apply(*, run: ClusteringRun, result: Result, clock: float) -> None:
                 event=run.event, scope=run.scope, created_at__gt=result.read_at
             ).count(),
             "ideas_kept": plan.kept,
+            "n_top": len({c.group for c in clusters.values() if c.is_active}),
         }
         n_clusters = sum(1 for c in clusters.values() if c.is_active)
         record(run=run, result=result, plan=plan, clock=clock, n_clusters=n_clusters)
@@ -290,12 +305,26 @@ def record(*, run, result: Result, plan: Plan, clock: float, n_clusters) -> None
             "relabelled": [],
             "edits_kept": 0,
             "ideas_kept": plan.kept,
+            "n_top": len({plan.groups.get(n) for n in set(plan.final.values())}),
         }
     run.status = ClusteringRun.Status.DONE
     run.progress = 100
     run.stage = _("Finished")
     run.finished_at = run.heartbeat_at = timezone.now()
     run.seconds = time.monotonic() - clock
+
+
+# A cluster is named by its most central idea's title, cut to a length a
+# card's heading holds; its keywords are shown beside it.
+TITLE_LENGTH = 90
+
+
+def model_label(info: dict) -> str:
+    """The name the model gives a cluster: its central idea's title, else keywords."""
+    title = normalize_text(info.get("title") or "", multiline=False)
+    if len(title) > TITLE_LENGTH:
+        title = title[: TITLE_LENGTH - 1].rstrip() + "…"
+    return title or info.get("label", "")
 
 
 def fit_label(label: str | None, number: int) -> str:

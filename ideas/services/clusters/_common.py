@@ -9,7 +9,7 @@ from ideas.models import Cluster, ClusteringRun, ClusterMembership
 
 MIN_IDEAS = 3
 LABEL_MAX_LENGTH = 200
-DEFAULT_PARAMETERS = {"n_clusters": "auto", "k_min": 3, "k_max": 20, "random_state": 0}
+DEFAULT_PARAMETERS = {"n_clusters": "auto", "random_state": 0}
 ACTIVE = (ClusteringRun.Status.QUEUED, ClusteringRun.Status.RUNNING)
 
 

@@ -1,10 +1,10 @@
-"""A run's computation: embed, cluster, describe and map, holding no lock.
+"""A run's computation: embed, then ``ml.pipeline``, holding no lock.
 
 What it returns is the model's view alone; ``_apply`` lays it over the
 clusters as they are once it is done, so facilitators may edit meanwhile.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ideas.embedding import model_text
-from ideas.models import ClusteringRun, Idea
+from ideas.embedding import model_text, theme_dicts
+from ideas.models import ClusteringRun, Idea, Theme
 from ideas.selectors.clusters import clusterable_ideas
 from ideas.services.clusters._common import (
     DEFAULT_PARAMETERS,
@@ -44,10 +45,37 @@ class Result:
     coords: np.ndarray
     centres: dict[int, np.ndarray]
     vectors: np.ndarray
+    # Model cluster id -> the theme code it sits under ("" for none).
+    groups: dict[int, str] = field(default_factory=dict)
+    new_ids: list[int] = field(default_factory=list)
 
 
 def _number(value: int) -> str:
     return number_format(value, force_grouping=True)
+
+
+_STAGES = {
+    "align": (52, gettext_lazy("Aligning the languages")),
+    "map": (55, gettext_lazy("Placing the ideas under the themes")),
+    "cluster": (65, gettext_lazy("Grouping the ideas within each theme")),
+    "keywords": (80, gettext_lazy("Finding each cluster's keywords")),
+    "duplicates": (85, gettext_lazy("Looking for duplicates")),
+    "project": (88, gettext_lazy("Drawing the map")),
+}
+
+
+def _themes(run: ClusteringRun) -> list[dict] | None:
+    """The themes a run of all the event's ideas follows; None for one theme's."""
+    if run.scope:
+        return None
+    themes = Theme.objects.filter(event=run.event).order_by("sort_order", "pk")
+    return theme_dicts(list(themes)) or None
+
+
+def _given_theme(idea: Idea) -> str:
+    # Any theme an idea has was given by a person (the participant, a
+    # facilitator, or one accepting the model's suggestion).
+    return idea.theme.code if idea.theme_id else ""
 
 
 def compute(*, run: ClusteringRun, report, dry_run: bool) -> Result:
@@ -55,10 +83,8 @@ def compute(*, run: ClusteringRun, report, dry_run: bool) -> Result:
 
     Raises ValidationError when fewer than MIN_IDEAS ideas are left to cluster.
     """
-    from ml.cluster import Clusterer, center_groups
     from ml.encoders import get_encoder
-    from ml.keywords import describe_clusters
-    from ml.projection import project_2d
+    from ml.pipeline import EventPipeline
 
     report(1, _("Loading the language model"))
     encoder = get_encoder(settings.ML_ENCODER)
@@ -69,7 +95,11 @@ def compute(*, run: ClusteringRun, report, dry_run: bool) -> Result:
     # Edits made after this instant are the facilitators' news, which the
     # run must not overwrite (see _apply.make_plan).
     read_at = timezone.now()
-    ideas = list(clusterable_ideas(event=run.event, scope=run.scope).order_by("pk"))
+    ideas = list(
+        clusterable_ideas(event=run.event, scope=run.scope)
+        .select_related("theme")
+        .order_by("pk")
+    )
     if len(ideas) < MIN_IDEAS:
         raise ValidationError(too_few_message(len(ideas)))
     state = current_state(run, lock=False)
@@ -85,6 +115,14 @@ def compute(*, run: ClusteringRun, report, dry_run: bool) -> Result:
         previous[membership.idea_id] = cluster.number
         if membership.pinned:
             pins[membership.idea_id] = cluster.number
+    themes = _themes(run)
+    # A cluster made before clusters followed the themes has no group: the
+    # pipeline places it by its ideas' themes.
+    previous_groups = {
+        c.number: (c.group or "") if themes else None
+        for c in by_pk.values()
+        if c.group is not None
+    }
 
     total = len(ideas)
     parts = []
@@ -101,54 +139,41 @@ def compute(*, run: ClusteringRun, report, dry_run: bool) -> Result:
                 transaction.set_rollback(True)
         else:
             parts.append(ideas_embed(ideas=chunk, encoder=encoder))
-    # Aligned per language within the event, so that Thai and English ideas
-    # on one subject share a cluster (ml.cluster.center_groups); ideas in
-    # both languages at once are left where the encoder put them.
-    vectors = center_groups(
-        np.vstack(parts).astype(np.float32),
-        [
-            idea.language if idea.language != Idea.Language.MIXED else None
-            for idea in ideas
-        ],
-    )
 
     params = run.parameters or DEFAULT_PARAMETERS
-    ids = [idea.pk for idea in ideas]
-    if params.get("n_clusters", "auto") == "auto" and not previous:
-        report(55, _("Choosing the number of clusters"))
-    else:
-        report(55, _("Grouping the ideas"))
-    clusterer = Clusterer(
+    pipeline = EventPipeline(
+        encoder=encoder,
         n_clusters=params.get("n_clusters", "auto"),
-        k_min=params.get("k_min", 3),
-        k_max=params.get("k_max", 20),
+        duplicate_threshold=0,
         random_state=params.get("random_state", 0),
-    ).fit(vectors, ids=ids, previous=previous, pins=pins)
-    labels = clusterer.labels_
-
-    report(75, _("Finding each cluster's keywords"))
-    described = describe_clusters([model_text(idea) for idea in ideas], labels)
-    centres = dict(
-        zip(clusterer.cluster_ids_.tolist(), clusterer.cluster_centers_, strict=True)
+    ).fit(
+        np.vstack(parts).astype(np.float32),
+        [_given_theme(idea) for idea in ideas],
+        texts=[model_text(idea) for idea in ideas],
+        titles=[idea.title for idea in ideas],
+        # Ideas in both languages at once are left where the encoder put them.
+        languages=[idea.language for idea in ideas],
+        themes=themes,
+        ids=[idea.pk for idea in ideas],
+        previous=previous,
+        previous_groups=previous_groups,
+        pins=pins,
+        progress=lambda name: report(*_STAGES[name]),
     )
-    norms = np.linalg.norm(vectors, axis=1)
-    unit = vectors / np.where(norms > 0, norms, 1.0)[:, None]
-    similarity = np.array(
-        [
-            float(unit[i] @ centres[label]) if label >= 0 else np.nan
-            for i, label in enumerate(labels.tolist())
-        ]
-    )
-    report(88, _("Drawing the map"))
-    coords = project_2d(vectors, random_state=params.get("random_state", 0))
+    ids = pipeline.cluster_ids_.tolist()
+    groups = [
+        run.scope if group is None else group for group in pipeline.cluster_groups_
+    ]
     return Result(
         read_at=read_at,
         ideas=ideas,
-        labels=labels,
+        labels=pipeline.labels_,
         old_ids=set(previous.values()),
-        described=described,
-        similarity=similarity,
-        coords=coords,
-        centres=centres,
-        vectors=unit,
+        described=pipeline.described_,
+        similarity=pipeline.similarity_,
+        coords=pipeline.coords_,
+        centres=dict(zip(ids, pipeline.cluster_centers_, strict=True)),
+        vectors=pipeline.vectors_,
+        groups=dict(zip(ids, groups, strict=True)),
+        new_ids=list(pipeline.new_clusters_),
     )

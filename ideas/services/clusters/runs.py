@@ -45,16 +45,12 @@ def _clean_parameters(parameters: dict | None) -> dict:
             params["n_clusters"] = int(params["n_clusters"])
             if not 1 <= params["n_clusters"] <= 200:
                 raise ValueError
-        params["k_min"] = int(params["k_min"])
-        params["k_max"] = int(params["k_max"])
         params["random_state"] = int(params["random_state"])
-        if not 2 <= params["k_min"] <= params["k_max"] <= 200:
-            raise ValueError
     except (TypeError, ValueError):
         raise ValidationError(
             _(
-                "The number of clusters must be “auto” or a whole number from 1 to "
-                "200, and the range to choose from must lie between 2 and 200."
+                "The number of clusters per theme must be “auto” or a whole number "
+                "from 1 to 200."
             ),
             code="parameters",
         ) from None
@@ -240,6 +236,8 @@ def clustering_run_summary(run: ClusteringRun) -> dict:
         "run_id": run.pk,
         "n_ideas": run.n_ideas,
         "n_clusters": run.n_clusters,
+        "n_top": (run.changes or {}).get("n_top"),
+        "n_leaves": run.n_clusters,
         "unclustered": run.unclustered,
         "changed_assignments": run.changed_assignments,
         "seconds": round(run.seconds, 3) if run.seconds is not None else None,
