@@ -166,9 +166,9 @@ class LeafClusterer(BaseEstimator):
 
     Parameters
     ----------
-    coverage : float, default=0.8
+    coverage : float, default=0.9
         Share of a group's ideas that leaves of the minimum size must hold.
-    min_share : float, default=0.01
+    min_share : float, default=0.005
         A leaf holds at least this share of the ideas clustered (and at least
         ``min_size``).
     min_size : int, default=3
@@ -197,8 +197,8 @@ class LeafClusterer(BaseEstimator):
     def __init__(
         self,
         *,
-        coverage=0.8,
-        min_share=0.01,
+        coverage=0.9,
+        min_share=0.005,
         min_size=3,
         n_clusters="auto",
         random_state=0,

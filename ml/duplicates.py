@@ -61,6 +61,13 @@ def nearest_neighbors(embeddings, k: int = 1, *, queries=None, block: int = _BLO
 class Duplicates(BaseEstimator):
     """Near-duplicate pairs and groups from embeddings.
 
+    Up to ``exact_below`` rows every pair is compared. Above, the rows are
+    split into k-means cells (about the square root of n of them) and each
+    cell is compared with the ``n_probe`` cells whose centres are nearest
+    its own, so the work grows with n times its square root instead of n
+    squared: two ideas similar enough to be duplicates lie in one cell or
+    in neighbouring ones.
+
     Parameters
     ----------
     threshold : float, default=0.8
@@ -69,6 +76,12 @@ class Duplicates(BaseEstimator):
     k : int, default=10
         Neighbours examined per idea; a group can still be larger, through
         chains of pairs.
+    exact_below : int, default=5000
+    n_probe : int, default=8
+        Cells each cell is compared with (itself included) above
+        ``exact_below``.
+    random_state : int, default=0
+        Seed of the cells.
 
     Attributes
     ----------
@@ -78,9 +91,54 @@ class Duplicates(BaseEstimator):
         Connected groups of two or more rows, each sorted, largest first.
     """
 
-    def __init__(self, *, threshold: float = 0.8, k: int = 10):
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.8,
+        k: int = 10,
+        exact_below: int = 5000,
+        n_probe: int = 8,
+        random_state: int = 0,
+    ):
         self.threshold = threshold
         self.k = k
+        self.exact_below = exact_below
+        self.n_probe = n_probe
+        self.random_state = random_state
+
+    def _blocks(self, X):
+        """(rows, columns, similarities) blocks covering the pairs to compare."""
+        n = len(X)
+        if n <= self.exact_below:
+            for start in range(0, n, _BLOCK):
+                rows = np.arange(start, min(start + _BLOCK, n))
+                yield rows, None, X[rows] @ X.T
+            return
+        from sklearn.cluster import MiniBatchKMeans
+
+        cells = int(np.ceil(np.sqrt(n)))
+        cell_of = MiniBatchKMeans(
+            cells,
+            init="random",
+            batch_size=4096,
+            n_init=1,
+            random_state=self.random_state,
+        ).fit_predict(X)
+        members = [np.flatnonzero(cell_of == c) for c in range(cells)]
+        centres = np.stack(
+            [
+                X[m].mean(axis=0) if len(m) else np.zeros(X.shape[1], X.dtype)
+                for m in members
+            ]
+        )
+        probe = min(self.n_probe, cells)
+        near = np.argsort(-(centres @ centres.T), axis=1, kind="stable")[:, :probe]
+        for c in range(cells):
+            rows = members[c]
+            if not len(rows):
+                continue
+            columns = np.concatenate([members[other] for other in near[c]])
+            yield rows, columns, X[rows] @ X[columns].T
 
     def fit(self, X, y=None):
         """Find the duplicates among the rows of ``X`` (n, d); returns self."""
@@ -90,10 +148,9 @@ class Duplicates(BaseEstimator):
         X = np.asarray(X, dtype=np.float32)
         n = len(X)
         found_i, found_j, found_s = [], [], []
-        for start in range(0, n, _BLOCK):
-            chunk = X[start : start + _BLOCK] @ X.T
-            rows = np.arange(len(chunk))
-            chunk[rows, start + rows] = -np.inf
+        for rows, columns, chunk in self._blocks(X):
+            cols = np.arange(n) if columns is None else columns
+            chunk[cols[None, :] == rows[:, None]] = -np.inf
             # Only pairs above the threshold matter, so a comparison and a
             # small sort replace a full nearest-neighbour search per row.
             # Zero rows (empty texts) have similarity 0 and never pass a
@@ -113,8 +170,8 @@ class Duplicates(BaseEstimator):
             hit_rows, hit_cols, sims = hit_rows[order], hit_cols[order], sims[order]
             first = np.searchsorted(hit_rows, hit_rows, side="left")
             keep = np.arange(len(hit_rows)) - first < self.k
-            found_i.append(hit_rows[keep] + start)
-            found_j.append(hit_cols[keep])
+            found_i.append(rows[hit_rows[keep]])
+            found_j.append(cols[hit_cols[keep]])
             found_s.append(sims[keep])
         i = np.concatenate(found_i) if found_i else np.zeros(0, np.int64)
         j = np.concatenate(found_j) if found_j else np.zeros(0, np.int64)

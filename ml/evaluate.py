@@ -90,6 +90,23 @@ def _languages(texts) -> list[str]:
     return [detect_language(text) for text in texts]
 
 
+# The workbench shows this many keywords per cluster.
+_KEYWORDS_SHOWN = 8
+
+
+def _whole_word_rate(described) -> float | None:
+    from ml.text import is_whole_word
+
+    shown = [
+        word
+        for info in described.values()
+        for word in info.get("keywords", [])[:_KEYWORDS_SHOWN]
+    ]
+    if not shown:
+        return None
+    return float(np.mean([is_whole_word(word) for word in shown]))
+
+
 def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
     """Measure theme mapping, duplicates and clustering on labelled ideas.
 
@@ -205,6 +222,7 @@ def evaluate(data, themes, *, shots=5, encoder="default", seed=0) -> dict:
         )
     result["fine_n_clusters"] = len(zero.cluster_ids_)
     result["unplaced_rate"] = float(np.mean(top == ""))
+    result["keyword_whole_word_rate"] = _whole_word_rate(zero.described_)
     _progress(
         f"clustering done: {result['n_clusters']} top-level groups, "
         f"{result['fine_n_clusters']} leaves"
@@ -275,6 +293,10 @@ def bench(data, *, n=None, encoder="default", seed=0) -> dict:
             _progress(f"encoded {done}/{n}")
 
     X = step("encode_s", lambda: model.encode(texts, progress=report))
+    # Memory the model and the vectors take, before the steps after encoding.
+    result["encode_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    )
     themes = _themes_for_bench(data)
     languages = step("languages_s", lambda: _languages(texts))
     pipeline = EventPipeline(encoder=model, random_state=seed).fit(

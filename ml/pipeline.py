@@ -48,10 +48,17 @@ class EventPipeline(BaseEstimator):
     encoder : str or Encoder, default="default"
         The encoder the embeddings were made with; the theme mapper embeds
         the theme texts with it.
-    coverage : float, default=0.8
+    coverage : float, default=0.9
         See :class:`ml.cluster.LeafClusterer`.
-    min_share : float, default=0.01
+    min_share : float, default=0.005
         See :class:`ml.cluster.LeafClusterer`.
+    placement_quantile : float, default=0.01
+        An idea less similar to its nearest ideas of the event than all but
+        this share of them is left "not yet placed" instead of put under the
+        theme the model finds best. The mapper's own off-topic check (5 %)
+        is for suggestions; placing 5 % of an event's ideas nowhere lowered
+        the top-level agreement with the themes on the development set
+        (ARI 0.613 at 1 %, 0.598 at 5 %).
     n_clusters : int or "auto", default="auto"
         Fixed number of sub-clusters per theme on a first run.
     duplicate_threshold : float or None, default=None
@@ -75,8 +82,9 @@ class EventPipeline(BaseEstimator):
         Its probability for its best theme.
     groups_ : list
         Top-level group per idea: the theme a person gave it, else the
-        model's best theme unless the idea is off-topic, else
-        :data:`UNPLACED`; None for every idea when there are no themes.
+        model's best theme unless the idea is unlike the event's others
+        (``placement_quantile``), else :data:`UNPLACED`; None for every idea
+        when there are no themes.
     placed_by_model_ : ndarray of bool
         Whether the model, not a person, chose the idea's group.
     labels_, cluster_ids_, cluster_centers_, cluster_groups_, central_,
@@ -97,8 +105,9 @@ class EventPipeline(BaseEstimator):
         self,
         *,
         encoder="default",
-        coverage=0.8,
-        min_share=0.01,
+        coverage=0.9,
+        min_share=0.005,
+        placement_quantile=0.01,
         n_clusters="auto",
         duplicate_threshold=None,
         project=True,
@@ -107,6 +116,7 @@ class EventPipeline(BaseEstimator):
         self.encoder = encoder
         self.coverage = coverage
         self.min_share = min_share
+        self.placement_quantile = placement_quantile
         self.n_clusters = n_clusters
         self.duplicate_threshold = duplicate_threshold
         self.project = project
@@ -260,7 +270,7 @@ class EventPipeline(BaseEstimator):
         if not themes:
             self.groups_ = [None] * n
             return
-        from ml.themes import ThemeMapper
+        from ml.themes import ABSTAIN, ThemeMapper
 
         given = np.array(
             [str(v or "") for v in (y if y is not None else [""] * n)], dtype=object
@@ -271,10 +281,24 @@ class EventPipeline(BaseEstimator):
         self.mapper_ = ThemeMapper(
             encoder=self.encoder, random_state=self.random_state
         ).fit(X, given, themes=themes)
-        self.suggestions_ = self.mapper_.predict(X)
-        self.confidence_ = self.mapper_.predict_proba(X).max(axis=1)
-        best = self.mapper_.predict(X, abstain=False)
-        on_topic = self.mapper_.in_domain(X) & X.any(axis=1)
+        mapper = self.mapper_
+        proba = mapper.predict_proba(X)
+        best = mapper.classes_[proba.argmax(axis=1)].astype(object)
+        known = X.any(axis=1)
+        # Each idea's closeness to its nearest others, once: it decides both
+        # the suggestion's off-topic abstention and the placement.
+        closeness = (
+            mapper.domain_similarity(X) if mapper.domain_floor() is not None else None
+        )
+
+        def within(floor):
+            return known if floor is None else known & (closeness >= floor)
+
+        self.confidence_ = proba.max(axis=1)
+        self.suggestions_ = best.copy()
+        unsure = (self.confidence_ < mapper.threshold_) | ~within(mapper.domain_floor())
+        self.suggestions_[unsure] = ABSTAIN
+        on_topic = within(mapper.domain_floor(self.placement_quantile))
         groups = []
         for i in range(n):
             if given[i] in codes:

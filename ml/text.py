@@ -226,6 +226,26 @@ def is_stopword(word: str) -> bool:
     return word in _stopwords()
 
 
+def is_whole_word(word: str) -> bool:
+    """Tell whether a Thai keyword is a dictionary word and not a stopword.
+
+    Parameters
+    ----------
+    word : str
+        One keyword; words in other scripts are judged by the stopword list
+        alone.
+
+    Returns
+    -------
+    bool
+        False for fragments left by segmentation (``รมณ์`` of ``อารมณ์``)
+        and for stopwords.
+    """
+    if is_stopword(word):
+        return False
+    return not _is_thai(word[:1] or " ") or word in _thai_dictionary()
+
+
 def segment(text: str) -> list[str]:
     """Split text into words: Thai with PyThaiNLP ``newmm``, others on spaces.
 

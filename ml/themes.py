@@ -166,6 +166,9 @@ class ThemeMapper(BaseEstimator):
         The event's ideas the domain check compares with (m may be 0).
     domain_floor_ : float or None
         Similarity below which an idea is off-topic; None when unchecked.
+    domain_scores_ : ndarray of float
+        The event's ideas' similarity to their nearest others, from which
+        the floor is the ``domain_quantile`` quantile (empty when unchecked).
     """
 
     def __init__(
@@ -365,6 +368,7 @@ class ThemeMapper(BaseEstimator):
         # so the floor is a low quantile of how close each idea of the event
         # is to its nearest others.
         self.domain_floor_ = None
+        self.domain_scores_ = np.zeros(0, dtype=np.float32)
         rows = np.zeros((0, self.prototypes_.shape[1]), np.float32)
         if embeddings is not None:
             # Copies of one idea would vouch for each other and raise the
@@ -380,8 +384,10 @@ class ThemeMapper(BaseEstimator):
         if len(rows) > 2000:
             rng = np.random.default_rng(self.random_state + 1)
             sample = rows[rng.choice(len(rows), 2000, replace=False)]
-        scores = self._neighbour_similarity(sample)
-        self.domain_floor_ = float(np.quantile(scores, self.domain_quantile))
+        self.domain_scores_ = self._neighbour_similarity(sample)
+        self.domain_floor_ = float(
+            np.quantile(self.domain_scores_, self.domain_quantile)
+        )
 
     def _neighbour_similarity(self, embeddings):
         # Mean similarity to the nearest few reference ideas, leaving out an
@@ -400,8 +406,36 @@ class ThemeMapper(BaseEstimator):
         return out
 
     # -- prediction ----------------------------------------------------------
-    def in_domain(self, X):
+    def domain_similarity(self, X):
+        """Each idea's mean similarity to its nearest ideas of the event.
+
+        What :meth:`in_domain` compares with the floor; computed once, it
+        serves several floors (see :meth:`domain_floor`).
+        """
+        check_is_fitted(self)
+        embeddings, _ = self._embed(X)
+        return self._neighbour_similarity(embeddings)
+
+    def domain_floor(self, quantile=None):
+        """The similarity under which an idea is off-topic, or None unchecked.
+
+        ``quantile`` (the share of the event's own ideas below the floor)
+        defaults to ``domain_quantile``.
+        """
+        check_is_fitted(self)
+        if self.domain_floor_ is None or quantile is None:
+            return self.domain_floor_
+        return float(np.quantile(self.domain_scores_, quantile))
+
+    def in_domain(self, X, *, quantile=None):
         """Whether each idea is about what the event's ideas are about.
+
+        Parameters
+        ----------
+        X : sequence of str or ndarray of shape (n, d)
+        quantile : float, optional
+            Share of the event's own ideas to count as off-topic, instead of
+            ``domain_quantile``.
 
         Returns
         -------
@@ -414,9 +448,10 @@ class ThemeMapper(BaseEstimator):
         check_is_fitted(self)
         embeddings, _ = self._embed(X)
         known = embeddings.any(axis=1)
-        if self.domain_floor_ is None:
+        floor = self.domain_floor(quantile)
+        if floor is None:
             return known
-        return known & (self._neighbour_similarity(embeddings) >= self.domain_floor_)
+        return known & (self._neighbour_similarity(embeddings) >= floor)
 
     def decision_function(self, X):
         """Cosine similarity of each idea to each theme prototype, (n, k)."""

@@ -43,12 +43,22 @@ def test_evaluate_prints_the_contract_as_last_line(run, tmp_path):
         "dup_recall_at_1",
         "cluster_ari",
         "cluster_nmi",
+        "n_clusters",
+        "fine_cluster_ari",
+        "fine_cluster_nmi",
+        "fine_n_clusters",
+        "keyword_whole_word_rate",
         "seconds",
     ):
         assert key in result
     assert result["n"] == 122
     assert result["shots"] == 3
     assert 0 <= result["zero_shot_macro_f1"] <= 1
+    # The top level is the four themes, and "not yet placed" when the model
+    # found ideas unlike the others; the leaves sit inside them.
+    assert 4 <= result["n_clusters"] <= 5
+    assert result["fine_n_clusters"] >= result["n_clusters"]
+    assert -1 <= result["fine_cluster_ari"] <= 1
     assert "encoding" in err
 
 
@@ -59,11 +69,16 @@ def test_bench_times_every_step(run):
     assert result["n"] == 50
     for key in (
         "encode_s",
+        "languages_s",
+        "align_s",
         "map_s",
         "cluster_s",
         "keywords_s",
         "duplicates_s",
         "project_s",
+        "after_encode_s",
+        "n_top",
+        "n_leaves",
         "total_s",
         "texts_per_s",
         "peak_rss_mb",

@@ -31,3 +31,19 @@ def test_thai_idea_and_its_english_restatement_are_nearest(dev_vectors, dev_set)
     rows = np.flatnonzero(groups != "")
     recall = np.mean([groups[nearest[i, 0]] == groups[i] for i in rows])
     assert recall >= 0.85
+
+
+def test_past_the_exact_size_cells_find_the_same_duplicates():
+    # Ideas on 40 subjects, 30 of them written twice with small changes.
+    rng = np.random.default_rng(5)
+    subjects = rng.normal(size=(40, 48))
+    X = subjects[rng.integers(0, 40, 3000)] + rng.normal(scale=0.8, size=(3000, 48))
+    X[-30:] = X[:30] + rng.normal(scale=0.05, size=(30, 48))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+
+    exact = Duplicates(threshold=0.95).fit(X)
+    cells = Duplicates(threshold=0.95, exact_below=500).fit(X)
+
+    planted = {(i, 2970 + i) for i in range(30)}
+    assert planted <= {(i, j) for i, j, _ in exact.pairs_}
+    assert cells.pairs_ == exact.pairs_

@@ -16,6 +16,10 @@ def test_top_level_follows_the_themes_and_leaves_sit_inside_them(
     groups = np.array(pipeline.groups_, dtype=object)
     codes = {t["code"] for t in themes}
     assert set(groups) <= codes | {UNPLACED}
+    # The suggestions are the mapper's own, abstentions included.
+    np.testing.assert_array_equal(
+        pipeline.suggestions_, pipeline.mapper_.predict(dev_vectors)
+    )
     # No label was given: the model placed every idea it placed.
     assert pipeline.placed_by_model_[groups != UNPLACED].all()
     placed = groups != UNPLACED
