@@ -5,7 +5,7 @@ import math
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ml._linalg import l2_normalize
+from ml._linalg import kmeans_cells, l2_normalize
 
 __all__ = ["LeafClusterer", "center_groups"]
 
@@ -217,18 +217,7 @@ class LeafClusterer(BaseEstimator):
         if n <= _EXACT:
             unit_of, means, weights = np.arange(n), X, np.ones(n)
         else:
-            from sklearn.cluster import MiniBatchKMeans
-
-            # Random rows as starting centres: k-means++ would cost more than
-            # everything else, and micro-clusters need only be small.
-            unit_of = MiniBatchKMeans(
-                _MICRO,
-                init="random",
-                batch_size=2048,
-                n_init=1,
-                random_state=self.random_state,
-            ).fit_predict(X)
-            unit_of = np.unique(unit_of, return_inverse=True)[1]
+            unit_of = kmeans_cells(X, _MICRO, random_state=self.random_state)
             weights = np.bincount(unit_of).astype(np.float64)
             means = np.zeros((len(weights), X.shape[1]))
             np.add.at(means, unit_of, X)

@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ml._blas import few_rows
+from ml._linalg import kmeans_cells
 
 __all__ = ["Duplicates", "nearest_neighbors"]
 
@@ -114,16 +115,10 @@ class Duplicates(BaseEstimator):
                 rows = np.arange(start, min(start + _BLOCK, n))
                 yield rows, None, X[rows] @ X.T
             return
-        from sklearn.cluster import MiniBatchKMeans
-
-        cells = int(np.ceil(np.sqrt(n)))
-        cell_of = MiniBatchKMeans(
-            cells,
-            init="random",
-            batch_size=4096,
-            n_init=1,
-            random_state=self.random_state,
-        ).fit_predict(X)
+        cell_of = kmeans_cells(
+            X, int(np.ceil(np.sqrt(n))), random_state=self.random_state
+        )
+        cells = int(cell_of.max()) + 1
         members = [np.flatnonzero(cell_of == c) for c in range(cells)]
         centres = np.stack(
             [

@@ -70,7 +70,7 @@ def test_average_linkage_on_micro_clusters_finds_the_same_subjects():
     X, truth = _blobs(n_centres=6, per=400, scale=0.5)
     model = LeafClusterer().fit(X)
     assert homogeneity_score(truth, model.labels_) == pytest.approx(1.0)
-    assert 6 <= model.n_clusters_ <= 18
+    assert model.n_clusters_ >= 6
 
 
 def test_rerun_on_same_data_moves_nothing(vectors):
