@@ -24,13 +24,20 @@ def clusters_for_scope(*, event, scope: str = "", top_n: int = 5) -> list[Cluste
     """The scope's active clusters, largest first, each with its central ideas.
 
     Each cluster gets ``top_ideas`` (up to ``top_n`` ideas closest to its
-    centre, each with ``similarity`` and ``pinned`` set) and
-    ``pinned_count``. Three queries whatever the number of clusters.
+    centre, each with ``similarity`` and ``pinned`` set), ``pinned_count``
+    and ``model_placed_count`` (its ideas without a theme). Three queries whatever the number of clusters.
     """
     memberships = ClusterMembership.objects.select_related("idea", "idea__theme")
     clusters = list(
         Cluster.objects.filter(event=event, scope=scope, is_active=True)
-        .annotate(pinned_count=Count("memberships", filter=Q(memberships__pinned=True)))
+        .annotate(
+            pinned_count=Count("memberships", filter=Q(memberships__pinned=True)),
+            # Ideas without a theme sit under the cluster's theme because the
+            # model placed them there; a person has not confirmed it.
+            model_placed_count=Count(
+                "memberships", filter=Q(memberships__idea__theme__isnull=True)
+            ),
+        )
         .prefetch_related(
             Prefetch(
                 "memberships",

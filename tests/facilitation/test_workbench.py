@@ -338,6 +338,15 @@ def test_clusters_sit_under_the_themes_with_the_unplaced_apart(
     # The cluster of the ideas placed under "digital" is listed under it,
     # before the ideas no theme holds.
     assert digital_heading < body.index(card) < unplaced_heading
+    # Ideas under a theme that no one set are marked as the model's doing.
+    by_model = Cluster.objects.filter(
+        event=event,
+        is_active=True,
+        group__in=["digital", "people"],
+        memberships__idea__theme__isnull=True,
+    )
+    assert by_model.exists()
+    assert gettext("placed by the model") in body
 
 
 def test_a_run_shows_clusters_history_and_what_changed(
