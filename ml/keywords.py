@@ -118,7 +118,9 @@ def label_from_keywords(keywords, *, size: int = 3) -> str:
     return ", ".join(chosen)
 
 
-def describe_clusters(texts, labels, *, top_n: int = 10, size: int = 3) -> dict:
+def describe_clusters(
+    texts, labels, *, top_n: int = 10, size: int = 3, tokens=None
+) -> dict:
     """Keywords and a short label for every cluster.
 
     Parameters
@@ -130,13 +132,15 @@ def describe_clusters(texts, labels, *, top_n: int = 10, size: int = 3) -> dict:
         Keywords kept per cluster.
     size : int, default=3
         Words in each label (2–4).
+    tokens : list of list of str, optional
+        Already tokenised texts, as for :func:`class_keywords`.
 
     Returns
     -------
     dict
         Cluster → ``{"label": str, "keywords": [str, ...]}``.
     """
-    ranked = class_keywords(texts, labels, top_n=top_n)
+    ranked = class_keywords(texts, labels, top_n=top_n, tokens=tokens)
     return {
         cluster: {
             "label": label_from_keywords(words, size=size),

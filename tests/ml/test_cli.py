@@ -72,6 +72,7 @@ def test_bench_times_every_step(run):
         "languages_s",
         "align_s",
         "map_s",
+        "words_s",
         "cluster_s",
         "keywords_s",
         "duplicates_s",

@@ -57,6 +57,7 @@ def _number(value: int) -> str:
 _STAGES = {
     "align": (52, gettext_lazy("Aligning the languages")),
     "map": (55, gettext_lazy("Placing the ideas under the themes")),
+    "words": (60, gettext_lazy("Reading the ideas' words")),
     "cluster": (65, gettext_lazy("Grouping the ideas within each theme")),
     "keywords": (80, gettext_lazy("Finding each cluster's keywords")),
     "duplicates": (85, gettext_lazy("Looking for duplicates")),
