@@ -92,3 +92,15 @@ def test_empty_texts_stay_out_and_all_in_one_language_works(lexical):
     pipeline = EventPipeline(encoder=lexical).fit(X, texts=texts, languages=["th"] * 4)
     assert pipeline.labels_[0] == -1 and (pipeline.labels_[1:] >= 0).all()
     assert np.isnan(pipeline.similarity_[0])
+
+
+def test_word_vectors_need_words_shared_by_two_texts():
+    from ml.pipeline import word_vectors
+
+    assert word_vectors([["ไฟ"], ["ขยะ"], []]) is None
+    tokens = [["ไฟ", "ดับ", "ซอย"], ["ไฟ", "ดับ"], ["ขยะ", "ซอย"], ["ขยะ", "เหม็น"]]
+    vectors = word_vectors(tokens)
+    assert vectors.shape[0] == 4
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    # Texts sharing words lie closer than texts that share none.
+    assert vectors[0] @ vectors[1] > vectors[1] @ vectors[3]
