@@ -25,7 +25,8 @@ def clusters_for_scope(*, event, scope: str = "", top_n: int = 5) -> list[Cluste
 
     Each cluster gets ``top_ideas`` (up to ``top_n`` ideas closest to its
     centre, each with ``similarity`` and ``pinned`` set), ``pinned_count``
-    and ``model_placed_count`` (its ideas without a theme). Three queries whatever the number of clusters.
+    and ``model_placed_count`` (its ideas without a theme). Three queries
+    whatever the number of clusters.
     """
     memberships = ClusterMembership.objects.select_related("idea", "idea__theme")
     clusters = list(

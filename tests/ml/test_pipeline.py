@@ -104,3 +104,26 @@ def test_word_vectors_need_words_shared_by_two_texts():
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
     # Texts sharing words lie closer than texts that share none.
     assert vectors[0] @ vectors[1] > vectors[1] @ vectors[3]
+
+
+def test_one_theme_with_nine_ideas_in_ten_and_a_theme_too_small_to_split(
+    default_encoder, dev_set, dev_vectors, themes
+):
+    texts = list(dev_set["text"])
+    n = len(texts)
+    given = np.array([themes[0]["code"]] * n, dtype=object)
+    # Two ideas under a second theme: fewer than any theme can split.
+    given[:2] = themes[1]["code"]
+    pipeline = EventPipeline(encoder=default_encoder, project=False).fit(
+        dev_vectors, given, texts=texts, themes=themes
+    )
+    group_of = dict(
+        zip(pipeline.cluster_ids_.tolist(), pipeline.cluster_groups_, strict=True)
+    )
+    small = {group_of[int(leaf)] for leaf in pipeline.labels_[:2]}
+    assert small == {themes[1]["code"]}
+    assert len({int(leaf) for leaf in pipeline.labels_[:2]}) == 1
+    # The big theme is still split into subjects.
+    big = [c for c, g in group_of.items() if g == themes[0]["code"]]
+    assert len(big) >= 2
+    assert (pipeline.labels_ >= 0).all()
