@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from cms.models import EventPage
 from ideas import exporting, selectors
 from ideas.dates import BUDDHIST_ERA_OFFSET
+from ideas.numbers import whole_number
 from ideas.selectors.public import clusters_public
 from strategy import selectors as strategy_selectors
 from strategy.models import Framework
@@ -25,12 +26,12 @@ def _error(status: int, message: str) -> JsonResponse:
 
 
 def _paginate(request, items, serialize):
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    wanted = whole_number(request.GET.get("page", "1"))
+    if wanted is None or wanted < 1:
         return _error(400, "page must be a whole number from 1.")
     paginator = Paginator(items, PAGE_SIZE)
     try:
-        page = paginator.page(int(raw))
+        page = paginator.page(wanted)
     except EmptyPage:
         return _error(404, f"There are {paginator.num_pages} pages.")
 

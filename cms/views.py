@@ -16,6 +16,7 @@ from cms import throttles
 from cms.forms import HINTS_BUTTON, HONEYPOT_FIELD, IdeaSubmissionForm
 from cms.hints import draft_hints
 from ideas import selectors, services, tasks
+from ideas.numbers import whole_number
 from ideas.selectors.hints import Hints
 from ml.collation import thai_sort_key
 from strategy import selectors as strategy_selectors
@@ -187,11 +188,11 @@ def event_ideas(request, *, page):
         # Thai dictionary order, which the database's collation does not know.
         ideas.sort(key=lambda idea: thai_sort_key(idea.title))
     number = request.GET.get("page")
-    wanted = request.GET.get("idea", "")
-    if wanted.isdigit():
+    wanted = whole_number(request.GET.get("idea"))
+    if wanted is not None:
         # A link to one idea (from search) opens the page that holds it.
         for position, idea in enumerate(ideas):
-            if idea.number == int(wanted):
+            if idea.number == wanted:
                 number = position // TRACKER_PAGE_SIZE + 1
                 break
     listing = Paginator(ideas, TRACKER_PAGE_SIZE).get_page(number)

@@ -577,6 +577,12 @@ def _from_json(
             _("The JSON cannot be read: %(reason)s (line %(line)s)")
             % {"reason": error.msg, "line": error.lineno}
         ) from error
+    except RecursionError:
+        # Thousands of nested brackets exhaust the parser's stack (a 500);
+        # an export of ideas is two levels deep.
+        raise ImportFileError(
+            _("The JSON is nested too deeply to be a list of ideas.")
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("ideas"), list):
         data = data["ideas"]
     if not isinstance(data, list):

@@ -26,6 +26,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from ideas.models import Theme
+from ideas.numbers import whole_number
 from strategy import selectors, services
 from strategy.models import (
     UNIT_REQUIRED,
@@ -89,9 +90,9 @@ class ParentInitialMixin:
 
     def get_initial(self):
         initial = super().get_initial()
-        value = self.request.GET.get(self.parent_field, "")
-        if value.isdigit():
-            initial[self.parent_field] = int(value)
+        value = whole_number(self.request.GET.get(self.parent_field))
+        if value is not None:
+            initial[self.parent_field] = value
         return initial
 
 

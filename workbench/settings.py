@@ -31,10 +31,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-# The "django-insecure-" prefix makes `check --deploy` flag a forgotten key.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "django-insecure-local-only-set-DJANGO_SECRET_KEY-in-production"
-)
+# The "django-insecure-" prefix makes `check --deploy` flag a forgotten key,
+# and the WSGI application refuses to serve with it when debug is off
+# (workbench.wsgi): anyone can read it here and forge cookies.
+DEFAULT_SECRET_KEY = "django-insecure-local-only-set-DJANGO_SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEFAULT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -200,6 +201,10 @@ LOGIN_URL = "wagtailadmin_login"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Reform Workbench"
+# No Gravatar: the hash of a staff member's e-mail would leave the office's
+# network with every admin page, and offline the picture is broken. Wagtail
+# then shows its own default avatar, served from our static files.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("th", "ภาษาไทย"), ("en", "English")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -15,6 +15,7 @@ from facilitation.views.base import (
 )
 from ideas import services
 from ideas.models import Idea
+from ideas.numbers import whole_number
 
 
 class ShortlistView(EventView):
@@ -54,8 +55,8 @@ class ShortlistChangeView(EventView):
             idea = get_object_or_404(ideas, pk=int_or_404(request.POST["add"]))
             shortlisted = True
         else:
-            number = request.POST.get("number", "").strip().lstrip("#")
-            idea = ideas.filter(number=number).first() if number.isdigit() else None
+            number = whole_number(request.POST.get("number", "").strip().lstrip("#"))
+            idea = ideas.filter(number=number).first() if number is not None else None
             shortlisted = True
             if idea is None:
                 messages.error(

@@ -67,7 +67,18 @@ def test_pagination(client, event, themes):
     assert len(second["results"]) == 10 and second["next"] is None
 
 
-@pytest.mark.parametrize(("page", "status"), [("-1", 400), ("abc", 400), ("99", 404)])
+@pytest.mark.parametrize(
+    ("page", "status"),
+    [
+        ("-1", 400),
+        ("abc", 400),
+        ("99", 404),
+        # isdigit() says yes to these, int() says no: they were 500s.
+        ("²", 400),
+        ("①", 400),
+        ("9" * 40, 400),
+    ],
+)
 def test_bad_pages_get_a_clear_error(client, event, page, status):
     response = client.get(f"/api/v1/events/{event.slug}/ideas/", {"page": page})
     assert response.status_code == status

@@ -96,3 +96,11 @@ def test_tracker_pages_and_finds_the_page_of_one_idea(client, event):
     assert "หน้า 1 จาก 2" in first
     linked = client.get(event.url + "ideas/", {"idea": "120"}).content.decode()
     assert 'id="idea-120"' in linked and "หน้า 2 จาก 2" in linked
+    # Thai digits name the same idea; what int() refuses (it was a 500) or
+    # no page holds opens a page of the list.
+    thai = client.get(event.url + "ideas/", {"idea": "๑๒๐"}).content.decode()
+    assert "หน้า 2 จาก 2" in thai
+    for odd in ("²", "①", "9" * 40, "-3"):
+        response = client.get(event.url + "ideas/", {"idea": odd, "page": odd})
+        assert response.status_code == 200
+        assert "จาก 2" in response.content.decode()

@@ -656,6 +656,13 @@ def test_shortlisting_and_taking_off(staff, event, themes, outsider):
     assert idea.status == Idea.Status.ACCEPTED
     assert html.escape(idea.title) not in text_of(staff.get(listing))
 
+    # A number int() refuses, or too long for the database, is no idea: said,
+    # not a 500.
+    for odd in ("²", "9" * 40):
+        response = staff.post(change, {"number": odd}, follow=True)
+        assert response.status_code == 200
+        assert list(response.context["messages"])
+
 
 def test_a_cluster_page_adds_members_to_the_shortlist(staff, event, clustered):
     cluster = clustered[0]

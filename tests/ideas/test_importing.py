@@ -530,6 +530,13 @@ def test_bad_json(event, tmp_path):
     assert_refused(path, event, row=None, column="", words=["JSON"])
 
 
+def test_json_nested_beyond_any_list_of_ideas(event, tmp_path):
+    # 100,000 opening brackets ran the parser out of stack: a 500.
+    path = tmp_path / "ideas.json"
+    path.write_text("[" * 100_000, encoding="utf-8")
+    assert_refused(path, event, row=None, column="", words=["JSON"])
+
+
 def test_ten_thousand_character_title(event, tmp_path):
     path = write_csv(
         tmp_path / "long_title.csv",

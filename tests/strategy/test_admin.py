@@ -108,6 +108,9 @@ def test_new_measure_opens_under_its_goal(client, policy_writer, framework):
     goal = framework["goals"][1]
     body = client.get(f"{url('measure', 'add')}?goal={goal.pk}").content.decode()
     assert f'value="{goal.pk}"' in body
+    # A parent that is not a number leaves the field empty instead of a 500.
+    for odd in ("²", "9" * 40):
+        assert client.get(f"{url('measure', 'add')}?goal={odd}").status_code == 200
 
 
 def test_indicator_target_outside_period_is_refused_in_the_admin(

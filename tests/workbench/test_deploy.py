@@ -52,3 +52,40 @@ def test_production_redirects_to_https_and_sends_hsts(client, settings):
     assert response["Location"].startswith("https://")
     secure = client.get("/", secure=True)
     assert "max-age=31536000" in secure["Strict-Transport-Security"]
+
+
+def test_the_server_refuses_to_start_with_the_default_key_when_debug_is_off():
+    # gunicorn and runserver both load the WSGI application.
+    code = "import workbench.wsgi"
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": ""}
+    refused = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY" in refused.stderr and "refusing" in refused.stderr
+    env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    served = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert served.returncode == 0, served.stderr
+
+
+def test_admin_pages_ask_no_one_for_an_avatar(client, django_user_model):
+    user = django_user_model.objects.create_superuser(
+        "admin", "staff.member@example.go.th", "a-long-password-1"
+    )
+    client.force_login(user)
+    body = client.get("/admin/").content.decode()
+    assert "gravatar" not in body.lower()
+    # Wagtail's own default picture, from our static files, stands in.
+    assert "default-user-avatar" in body
