@@ -56,27 +56,24 @@ def test_production_redirects_to_https_and_sends_hsts(client, settings):
 
 def test_the_server_refuses_to_start_with_the_default_key_when_debug_is_off():
     # gunicorn and runserver both load the WSGI application.
-    code = "import workbench.wsgi"
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": ""}
-    refused = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    def load_wsgi(secret_key):
+        return subprocess.run(
+            [sys.executable, "-c", "import workbench.wsgi"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DJANGO_DEBUG": "false",
+                "DJANGO_SECRET_KEY": secret_key,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    refused = load_wsgi("")
     assert refused.returncode != 0
     assert "DJANGO_SECRET_KEY" in refused.stderr and "refusing" in refused.stderr
-    env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
-    served = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    served = load_wsgi(secrets.token_urlsafe(50))
     assert served.returncode == 0, served.stderr
 
 
