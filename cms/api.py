@@ -14,7 +14,7 @@ from cms.models import EventPage
 from ideas import exporting, selectors
 from ideas.dates import BUDDHIST_ERA_OFFSET
 from ideas.numbers import whole_number
-from ideas.selectors.public import clusters_public
+from ideas.selectors.public import clusters_public, readable_ideas
 from strategy import selectors as strategy_selectors
 from strategy.models import Framework
 
@@ -217,12 +217,11 @@ def _measure(node) -> dict:
             }
             for indicator in node.indicators
         ],
-        # Only ideas that are public themselves; a cited idea rejected later
-        # stays out of the public record.
+        # Only ideas the public may read: a cited idea rejected later, or
+        # whose event was unpublished, stays out of the public record.
         "ideas": [
             {"event": idea.event.slug, "number": idea.number, "title": idea.title}
-            for idea in node.ideas
-            if idea.is_public
+            for idea in readable_ideas(node.ideas)
         ],
     }
 

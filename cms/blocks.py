@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from ideas.selectors.public import readable_ideas
 from strategy import selectors
 from strategy.models import year_label
 
@@ -39,8 +40,9 @@ class MeasureBlock(blocks.StructBlock):
         node = selectors.measure_node(measure=measure) if measure else None
         context["node"] = node
         if node is not None:
-            # An idea rejected after it was cited stays off public pages.
-            ideas = [idea for idea in node.ideas if idea.is_public]
+            # An idea rejected after it was cited, or whose event was
+            # unpublished, stays off public pages.
+            ideas = readable_ideas(node.ideas)
             context["ideas"] = ideas
             context["citation"] = " ".join(f"[#{idea.number}]" for idea in ideas)
             years = measure.goal.issue.framework.years

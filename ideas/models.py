@@ -71,12 +71,21 @@ class IdeaQuerySet(models.QuerySet):
         )
 
     def public(self) -> "IdeaQuerySet":
-        """Ideas anyone may read: those a facilitator accepted (PUBLIC_STATUSES).
+        """Ideas anyone may read: accepted by a facilitator, on a page anyone may read.
 
+        The one visibility rule of the public site, its search, API and open
+        data: a status in PUBLIC_STATUSES, and an event page that is
+        published and under no view restriction (password, login, groups).
+        Unpublishing an event takes its ideas off search as off its page.
         A merged duplicate stays public (nothing leaves the public record);
         pages that list it say which idea carries it on.
         """
-        return self.filter(status__in=PUBLIC_STATUSES)
+        from wagtail.models import Page
+
+        return self.filter(
+            status__in=PUBLIC_STATUSES,
+            event__in=Page.objects.live().public().values("pk"),
+        )
 
 
 class IdeaTag(TaggedItemBase):
@@ -252,7 +261,12 @@ class Idea(models.Model):
 
     @property
     def is_public(self) -> bool:
-        """Whether the public may see the idea (the rule of Idea.objects.public())."""
+        """Whether a facilitator made the idea public (accepted or shortlisted).
+
+        What a measure may cite. Whether the public can read it also depends
+        on its event's page: lists shown to the public ask
+        ``Idea.objects.public()``.
+        """
         return self.status in PUBLIC_STATUSES
 
 

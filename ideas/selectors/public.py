@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from ideas.models import Cluster, ClusterMembership
+from ideas.models import Cluster, ClusterMembership, Idea
 from ideas.selectors import PUBLIC_STATUSES
 from ml.keywords import label_from_keywords
 from ml.text import tokenize
@@ -38,6 +38,21 @@ def _public_words(memberships) -> set[str]:
 def _word(keyword) -> str:
     # Stored as words, or as (word, score) pairs straight from ml.keywords.
     return keyword[0] if isinstance(keyword, list | tuple) else str(keyword)
+
+
+def readable_ideas(ideas) -> list[Idea]:
+    """Those of ``ideas`` the public may read (``Idea.objects.public()``), in order.
+
+    One query whatever their number, for lists built elsewhere (a measure's
+    cited ideas).
+    """
+    ideas = list(ideas)
+    readable = set(
+        Idea.objects.public()
+        .filter(pk__in=[idea.pk for idea in ideas])
+        .values_list("pk", flat=True)
+    )
+    return [idea for idea in ideas if idea.pk in readable]
 
 
 def clusters_public(*, event) -> list[PublicCluster]:

@@ -129,3 +129,7 @@ def test_only_published_frameworks_with_their_tree(client, event, themes):
         "2027": "50.00",
     }
     assert [i["number"] for i in measure_data["ideas"]] == [accepted.number]
+    # The event unpublished, its cited idea's title leaves the open data.
+    event.unpublish()
+    detail = client.get("/api/v1/frameworks/reform-2566-2570/").json()
+    assert detail["issues"][0]["goals"][0]["measures"][0]["ideas"] == []

@@ -94,3 +94,24 @@ def test_decomposed_vowels_in_stored_text_are_found(client, event):
     ).idea
     Idea.objects.filter(pk=idea.pk).update(status=Idea.Status.ACCEPTED)
     assert "การทำบัตร" in search(client, "ทำบัตร")
+
+
+def test_ideas_of_an_unpublished_or_private_event_are_not_found(
+    client, public_ideas, event, other_event
+):
+    from wagtail.models import PageViewRestriction
+
+    title = "ระบบข้อมูลกลางภาครัฐเชื่อมโยงทุกหน่วยงาน"
+    assert title in search(client, "ภาครัฐ")
+    # Its page answers 404 once unpublished: search must not list it either.
+    event.unpublish()
+    assert title not in search(client, "ภาครัฐ")
+    # An event page behind a password: its ideas are not public either.
+    IdeaFactory(
+        event=other_event, title="ห้องสมุดดิจิทัลของรัฐ", status=Idea.Status.ACCEPTED
+    )
+    assert "ห้องสมุดดิจิทัลของรัฐ" in search(client, "ห้องสมุด")
+    PageViewRestriction.objects.create(
+        page=other_event, restriction_type="password", password="secret"
+    )
+    assert "ห้องสมุดดิจิทัลของรัฐ" not in search(client, "ห้องสมุด")
