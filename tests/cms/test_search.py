@@ -107,9 +107,7 @@ def test_ideas_of_an_unpublished_or_private_event_are_not_found(
     event.unpublish()
     assert title not in search(client, "ภาครัฐ")
     # An event page behind a password: its ideas are not public either.
-    IdeaFactory(
-        event=other_event, title="ห้องสมุดดิจิทัลของรัฐ", status=Idea.Status.ACCEPTED
-    )
+    IdeaFactory(event=other_event, title="ห้องสมุดดิจิทัลของรัฐ", status=Idea.Status.ACCEPTED)
     assert "ห้องสมุดดิจิทัลของรัฐ" in search(client, "ห้องสมุด")
     PageViewRestriction.objects.create(
         page=other_event, restriction_type="password", password="secret"
