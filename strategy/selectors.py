@@ -19,6 +19,32 @@ from strategy.models import (
     StrategicIssue,
 )
 
+# How each node of the tree reaches its framework.
+FRAMEWORK_PATH = {
+    StrategicIssue: "framework_id",
+    Goal: "issue__framework_id",
+    Measure: "goal__issue__framework_id",
+    Indicator: "measure__goal__issue__framework_id",
+}
+
+
+def adopted_framework(obj) -> Framework | None:
+    """The approved or published framework ``obj`` is or belongs to, if any."""
+    if isinstance(obj, Framework):
+        pk = obj.pk
+    elif type(obj) in FRAMEWORK_PATH:
+        pk = (
+            type(obj)
+            .objects.filter(pk=obj.pk)
+            .values_list(FRAMEWORK_PATH[type(obj)], flat=True)
+            .first()
+        )
+    else:
+        return None
+    return Framework.objects.filter(
+        pk=pk, status__in=Framework.APPROVED_STATUSES
+    ).first()
+
 
 def framework_get(*, slug: str) -> Framework | None:
     return Framework.objects.filter(slug=slug).first()

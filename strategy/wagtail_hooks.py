@@ -4,12 +4,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from ideas import access
-from strategy import views
+from strategy import selectors, views
 from strategy.bulk_actions import MeasureFromIdeasBulkAction
+from strategy.services._common import adopted_message
 from strategy.signals import framework_document
 from strategy.viewsets import StrategyViewSetGroup
 
@@ -81,3 +83,18 @@ def refuse_publishing_a_document_without_approval_right(request, page):
         ),
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_what_the_public_reads(request, instances):
+    """Nothing of an approved or published framework is deleted, as nothing is edited.
+
+    Asked by Wagtail's delete view and its bulk delete alike.
+    """
+    for instance in instances:
+        framework = selectors.adopted_framework(instance)
+        if framework is not None:
+            messages.error(request, adopted_message(framework))
+            edit_url = AdminURLFinder(request.user).get_edit_url(instance)
+            return redirect(edit_url or "wagtailadmin_home")
+    return None

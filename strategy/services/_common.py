@@ -1,7 +1,8 @@
-"""What every kind of write shares: ordering, appending, versions, cluster rules.
+"""What every kind of write shares: ordering, versions, cluster rules, the lock.
 
 The cluster rules live here because both a measure saved from the admin form
-(``tree``) and the cluster actions (``clusters``) cite clusters.
+(``tree``) and the cluster actions (``clusters``) cite clusters; the lock keeps
+the content of an approved or published framework as it was approved.
 """
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from ideas.models import Cluster
-from strategy.models import Framework, Goal, Measure
+from strategy.models import Framework, Goal, Indicator, Measure, StrategicIssue
+from strategy.selectors import FRAMEWORK_PATH
 
 
 def _next_order(queryset: models.QuerySet) -> int:
@@ -21,6 +23,7 @@ def _next_order(queryset: models.QuerySet) -> int:
 def _append(node, *, siblings: models.QuerySet):
     """Validate ``node`` and save it after ``siblings``, in one transaction."""
     with transaction.atomic():
+        check_node_open(node)
         node.sort_order = _next_order(siblings)
         node.full_clean()
         node.save()
@@ -77,3 +80,56 @@ def _check_cluster_event(*, goal: Goal, cluster: Cluster) -> None:
             % {"label": cluster.label, "framework": framework.title},
             code="other_event",
         )
+
+
+# The field naming each node's parent (an issue names its framework).
+_PARENT = {Goal: "issue", Measure: "goal", Indicator: "measure"}
+
+
+def adopted_message(framework: Framework) -> str:
+    """Why an approved or published framework's content cannot be changed."""
+    return _(
+        "“%(framework)s” is %(status)s: the public reads what an approver approved, "
+        "so its content is not changed. An approver can reopen it (set it back to "
+        "“In review”), which takes it off the public site until it is approved "
+        "again."
+    ) % {"framework": framework.title, "status": framework.get_status_display()}
+
+
+def _check_open(*, framework_ids) -> None:
+    """Refuse a change to the content of an approved or published framework.
+
+    Read from the database, locked, so a framework approved while a writer had
+    the form open is not changed by their save.
+    """
+    adopted = (
+        Framework.objects.select_for_update()
+        .filter(
+            pk__in=[pk for pk in framework_ids if pk],
+            status__in=Framework.APPROVED_STATUSES,
+        )
+        .first()
+    )
+    if adopted is not None:
+        raise ValidationError(adopted_message(adopted), code="adopted")
+
+
+def _node_frameworks(node) -> set[int]:
+    """The frameworks a node belongs to as stored and as edited (a moved node: both)."""
+    kind = type(node)
+    ids = set()
+    if node.pk is not None:
+        stored = kind.objects.filter(pk=node.pk)
+        ids |= set(stored.values_list(FRAMEWORK_PATH[kind], flat=True))
+    if kind is StrategicIssue:
+        ids.add(node.framework_id)
+    else:
+        parent = kind._meta.get_field(_PARENT[kind]).related_model
+        named = parent.objects.filter(pk=getattr(node, f"{_PARENT[kind]}_id"))
+        ids |= set(named.values_list(FRAMEWORK_PATH[parent], flat=True))
+    return ids
+
+
+def check_node_open(node) -> None:
+    """Refuse adding, changing or deleting a node of an adopted framework."""
+    _check_open(framework_ids=_node_frameworks(node))

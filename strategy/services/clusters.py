@@ -24,8 +24,10 @@ from strategy.models import (
 from strategy.services._common import (
     _bump_version,
     _check_cluster_event,
+    _check_open,
     _from_cluster_note,
     _next_order,
+    check_node_open,
 )
 from strategy.services.tree import _save_citations, measure_create
 
@@ -61,6 +63,7 @@ def measure_cite_cluster(
     """
     _require(actor, access.CHANGE_MEASURE)
     with transaction.atomic():
+        check_node_open(measure)
         Measure.objects.select_for_update().filter(pk=measure.pk).first()
         existing = MeasureCluster.objects.filter(measure=measure, cluster=cluster)
         if existing.exists():
@@ -174,6 +177,7 @@ def framework_link_clusters(*, framework: Framework) -> int:
     """
     linked = 0
     with transaction.atomic():
+        _check_open(framework_ids=[framework.pk])
         measures = Measure.objects.filter(
             goal__issue__framework=framework, cited_clusters__isnull=True
         ).prefetch_related("cited_ideas")

@@ -13,17 +13,65 @@ from django.utils.translation import gettext as _
 
 from ideas import access
 from strategy.models import Framework, IndicatorTarget, NationalMilestone
-from strategy.services._common import _check_version
+from strategy.services._common import _check_version, adopted_message
+
+# What the public reads of a framework; frozen while it is approved or published.
+CONTENT_FIELDS = (
+    "title",
+    "english_title",
+    "slug",
+    "start_year",
+    "end_year",
+    "vision",
+    "english_vision",
+)
+CONTENT_RELATIONS = ("source_events", "milestones")
+
+
+def _content(framework: Framework) -> tuple:
+    return tuple(getattr(framework, name) for name in CONTENT_FIELDS) + tuple(
+        frozenset(item.pk for item in getattr(framework, name).all())
+        for name in CONTENT_RELATIONS
+    )
+
+
+def _check_content_unchanged(*, framework: Framework, status: str) -> None:
+    """An adopted framework keeps its content: it is reopened first, then changed."""
+    stored = Framework.objects.get(pk=framework.pk)
+    if status in Framework.APPROVED_STATUSES and _content(stored) != _content(
+        framework
+    ):
+        raise ValidationError(adopted_message(stored), code="adopted")
+
+
+def _unpublish_documents(*, framework: Framework, actor) -> int:
+    """Take a reopened framework's documents off the public site."""
+    documents = list(framework.documents.live().specific())
+    for page in documents:
+        page.unpublish(user=actor, log_action=True)
+    return len(documents)
+
 
 logger = logging.getLogger(__name__)
 
 
 def _check_approval(*, status: str, old_status: str | None, actor) -> None:
-    if (
-        status in Framework.APPROVED_STATUSES
-        and status != old_status
-        and not (actor is not None and access.has(actor, access.APPROVE_FRAMEWORK))
-    ):
+    approver = actor is not None and access.has(actor, access.APPROVE_FRAMEWORK)
+    if status == old_status or approver:
+        return
+    if old_status in Framework.APPROVED_STATUSES:
+        # Reopening takes an adopted framework off the public site and lets
+        # its content change: the approver's decision, as approving was.
+        raise ValidationError(
+            {
+                "status": _(
+                    "Only an approver can reopen an approved or published "
+                    "framework. Ask an approver to set it back to “In review”."
+                )
+            },
+            code="not_approver",
+        )
+    if status in Framework.APPROVED_STATUSES:
         raise ValidationError(
             {
                 "status": _(
@@ -153,22 +201,40 @@ def framework_save(
             )
             framework.version = stored + 1
         _check_approval(status=framework.status, old_status=old_status, actor=actor)
+        if old_status in Framework.APPROVED_STATUSES:
+            _check_content_unchanged(framework=framework, status=framework.status)
         framework.full_clean()
         _check_targets_in_period(framework)
         framework.save()
+        if _reopened(old_status=old_status, status=framework.status):
+            _unpublish_documents(framework=framework, actor=actor)
     return framework
+
+
+def _reopened(*, old_status: str | None, status: str) -> bool:
+    return (
+        old_status in Framework.APPROVED_STATUSES
+        and status not in Framework.APPROVED_STATUSES
+    )
 
 
 def framework_set_status(*, framework: Framework, status: str, actor) -> Framework:
     """Move a framework through draft → in review → approved → published.
+
+    Only an approver approves, publishes, or reopens an adopted framework (moves
+    it back to in review or draft); reopening unpublishes its documents, so the
+    public never reads content nobody approved.
 
     Raises ValidationError when ``actor`` may not approve (code
     ``"not_approver"``).
     """
     with transaction.atomic():
         current = Framework.objects.select_for_update().get(pk=framework.pk)
-        _check_approval(status=status, old_status=current.status, actor=actor)
+        old_status = current.status
+        _check_approval(status=status, old_status=old_status, actor=actor)
         _write_status(framework=current, status=status)
+        if _reopened(old_status=old_status, status=status):
+            _unpublish_documents(framework=current, actor=actor)
     return current
 
 

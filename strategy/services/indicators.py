@@ -13,7 +13,7 @@ from strategy.models import (
     Measure,
     target_outside_period_message,
 )
-from strategy.services._common import _next_order
+from strategy.services._common import _next_order, check_node_open
 
 
 def _check_targets(*, indicator: Indicator, targets: list[IndicatorTarget]) -> None:
@@ -60,6 +60,7 @@ def indicator_create(
         When the unit is missing or a target's year is outside the period.
     """
     with transaction.atomic():
+        check_node_open(Indicator(measure=measure))
         indicator = Indicator(
             measure=measure,
             name=name,

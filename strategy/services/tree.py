@@ -24,6 +24,7 @@ from strategy.services._common import (
     _check_version,
     _from_cluster_note,
     _next_order,
+    check_node_open,
 )
 from strategy.services.indicators import _check_targets
 
@@ -71,9 +72,11 @@ def node_save(
 
     A new node goes at the end of its parent's list. An indicator's yearly
     targets (held in memory by the admin form) are saved with it; each must
-    fall within the framework's period.
+    fall within the framework's period. Nothing of an approved or published
+    framework changes (code ``"adopted"``).
     """
     with transaction.atomic():
+        check_node_open(node)
         if node.pk is None:
             siblings = {
                 StrategicIssue: lambda: StrategicIssue.objects.filter(
@@ -134,6 +137,7 @@ def measure_create(
         When a field is invalid or an idea is not accepted or shortlisted.
     """
     with transaction.atomic():
+        check_node_open(Measure(goal=goal))
         measure = Measure(
             goal=goal,
             title=title,
@@ -167,9 +171,11 @@ def measure_save(*, measure: Measure, expected_version: int | None = None) -> Me
     ------
     ValidationError
         With code ``"conflict"`` when someone saved the measure since the
-        writer loaded it: nothing is saved, and the form keeps what they typed.
+        writer loaded it: nothing is saved, and the form keeps what they typed;
+        with code ``"adopted"`` when its framework is approved or published.
     """
     with transaction.atomic():
+        check_node_open(measure)
         if measure.pk is None:
             measure.sort_order = _next_order(
                 Measure.objects.filter(goal_id=measure.goal_id)
@@ -223,6 +229,7 @@ def measure_cite_ideas(
     Returns the citations added.
     """
     with transaction.atomic():
+        check_node_open(measure)
         Measure.objects.select_for_update().filter(pk=measure.pk).first()
         added = _save_citations(measure=measure, ideas=ideas, note=note)
         if added:
