@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cms import throttles
 from cms.forms import HINTS_BUTTON, HONEYPOT_FIELD, IdeaSubmissionForm
@@ -55,6 +56,20 @@ def _remembered_token(request, idea_pk: int) -> str | None:
     return token if token and pk == str(idea_pk) else None
 
 
+_REFUSALS = {
+    throttles.TOO_MANY: gettext_lazy(
+        "You have sent several ideas in the last minute. Please wait a "
+        "minute, then send this one again: what you typed is kept below."
+    ),
+    # A browser that has not opened the form before (or whose id was
+    # refused): the page it gets now carries one.
+    throttles.UNKNOWN_BROWSER: gettext_lazy(
+        "Please send your idea again: this browser had not opened the form "
+        "before. What you typed is kept below."
+    ),
+}
+
+
 def _add_service_errors(form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
@@ -79,7 +94,16 @@ def _show_hints(request, *, page, context, template):
 
 
 def event_page(request, *, page, context, template):
-    """Show an event; on POST, take an idea and send its author to its tracking page."""
+    """Show an event; on POST, take an idea and send its author to its tracking page.
+
+    Every answer gives a browser without one the id its limits are counted by.
+    """
+    response = _event_page(request, page=page, context=context, template=template)
+    throttles.issue_browser_id(request, response)
+    return response
+
+
+def _event_page(request, *, page, context, template):
     status = 200
     if request.method != "POST":
         form = IdeaSubmissionForm(event=page)
@@ -95,16 +119,11 @@ def event_page(request, *, page, context, template):
             status = 403
         elif HINTS_BUTTON in request.POST:
             return _show_hints(request, page=page, context=context, template=template)
-        elif throttles.submission_refused(request):
-            form.add_error(
-                None,
-                _(
-                    "You have sent several ideas in the last minute. Please wait a "
-                    "minute, then send this one again: what you typed is kept below."
-                ),
-            )
+        elif refusal := throttles.submission_refusal(request):
+            form.add_error(None, _REFUSALS[refusal])
             context["form"] = form
-            return TemplateResponse(request, template, context, status=429)
+            status = 429 if refusal == throttles.TOO_MANY else 400
+            return TemplateResponse(request, template, context, status=status)
         elif form.is_valid():
             data = form.cleaned_data
             try:

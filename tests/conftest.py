@@ -28,8 +28,9 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counts(monkeypatch):
-    # Throttles and login lockouts count in the cache; each test starts at zero.
+def _fresh_counts(db, monkeypatch):
+    # Throttles and login lockouts count in the cache (a database table, as in
+    # production without Redis); each test starts at zero.
     cache.clear()
     # A throttle counts per window of its period, whose edge falls anywhere in
     # the minute: on a slow machine a test's requests could straddle one and

@@ -27,6 +27,30 @@ def test_sixth_submission_in_a_minute_from_one_session_is_refused(client, event)
     assert Idea.objects.count() == 5
 
 
+def test_a_browser_that_invents_its_cookies_cannot_pass_the_limit(event):
+    # Each request with a fresh made-up cookie, as a script would send: none
+    # carries an id the server issued, so none is stored, and each is told to
+    # send again with what it typed kept.
+    for n in range(7):
+        browser = Client(REMOTE_ADDR="10.0.0.9")
+        browser.cookies["csrftoken"] = f"invented{n:024d}"
+        browser.cookies["workbench_browser"] = f"invented-{n}:forged"
+        response = browser.post(event.url, {**IDEA, "title": f"ไอเดียที่ {n}"})
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "กรุณาส่งไอเดียอีกครั้ง" in body and f"ไอเดียที่ {n}" in body
+    assert not Idea.objects.exists()
+
+
+def test_fetching_a_new_id_for_each_idea_runs_into_the_address_cap(event, settings):
+    settings.IDEAS_BROWSER_IDS_RATE_IP = "8/m"
+    codes = [
+        submit(Client(REMOTE_ADDR="10.0.0.10"), event, n).status_code for n in range(10)
+    ]
+    assert codes == [302] * 8 + [400] * 2
+    assert Idea.objects.count() == 8
+
+
 def test_form_errors_do_not_use_up_the_session_limit(client, event):
     for _ in range(6):
         assert client.post(event.url, {**IDEA, "title": ""}).status_code == 400
@@ -103,6 +127,7 @@ def test_a_post_without_csrf_token_is_refused_and_stores_nothing(event):
 
 
 def test_control_characters_and_huge_bodies_are_handled(client, event, settings):
+    client.get(event.url)
     response = client.post(event.url, {**IDEA, "title": "ไอเดีย\x07\x1b[31m\u202e"})
     assert response.status_code == 302
     assert Idea.objects.get().title == "ไอเดีย[31m"

@@ -60,8 +60,15 @@ def _csrf_client(event):
     return client, client.cookies["csrftoken"].value
 
 
+def participant(event, **request):
+    """A browser that has opened the event's form, as every typing one has."""
+    client = Client(**request)
+    client.get(event.url)
+    return client
+
+
 def ask(event, client=None, **changes):
-    client = client or Client()
+    client = client or participant(event)
     return client.post(event.hints_url, {**DRAFT, **changes})
 
 
@@ -118,10 +125,30 @@ def test_a_closed_event_gives_no_hints(event, ideas):
 
 def test_too_many_requests_are_refused_politely(settings, event, ideas):
     settings.IDEAS_HINTS_RATE = "3/m"
-    client = Client()
+    client = participant(event)
     answers = [ask(event, client).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     assert "#" not in ask(event, client).content.decode()
+
+
+def test_a_browser_without_an_issued_id_gets_no_hints(event, ideas):
+    # A script that skips the form page, or invents the id's cookie, is
+    # refused before the model runs.
+    assert ask(event, Client()).status_code == 429
+    forged = Client()
+    forged.cookies["workbench_browser"] = "made-up:signature"
+    answer = ask(event, forged)
+    assert answer.status_code == 429 and "#" not in answer.content.decode()
+
+
+def test_one_address_is_capped_however_many_browsers_it_opens(settings, event, ideas):
+    settings.IDEAS_HINTS_RATE_IP = "4/m"
+    answers = [
+        ask(event, participant(event, REMOTE_ADDR="10.9.9.9")).status_code
+        for _ in range(5)
+    ]
+    assert answers == [200, 200, 200, 200, 429]
+    assert ask(event, participant(event, REMOTE_ADDR="10.9.9.10")).status_code == 200
 
 
 def test_without_javascript_the_button_shows_hints_and_keeps_the_draft(

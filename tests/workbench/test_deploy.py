@@ -4,6 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,7 +23,9 @@ def manage(*args, **env):
     )
 
 
-def test_production_settings_pass_the_deploy_check():
+@pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/1"])
+def test_production_settings_pass_the_deploy_check(cache_url):
+    # A one-server office has no Redis: the shared cache is then a table.
     result = manage(
         "check",
         "--deploy",
@@ -26,9 +33,21 @@ def test_production_settings_pass_the_deploy_check():
         "WARNING",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_CACHE_URL="redis://127.0.0.1:6379/1",
+        DJANGO_CACHE_URL=cache_url,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_migrate_creates_the_shared_cache_table():
+    # Counts kept per process would let each server process grant its own
+    # five login attempts; the table is what every process shares.
+    assert caches["default"].__class__.__name__ == "DatabaseCache"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name('workbench_cache')}")
+    call_command("migrate", verbosity=0)
+    assert "workbench_cache" in connection.introspection.table_names()
+    caches["default"].set("counted", 3)
+    assert caches["default"].get("counted") == 3
 
 
 def test_the_default_secret_key_fails_the_deploy_check():
