@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from ideas import access, importing
+from ideas import access, import_limits, importing
 from ideas.models import Cluster, Idea
 
 
@@ -56,6 +56,7 @@ class ImportForm(UserEventsForm):
     column_map = forms.CharField(
         label=gettext_lazy("Other columns"),
         required=False,
+        max_length=import_limits.COLUMN_MAP_MAX_LENGTH,
         help_text=gettext_lazy(
             'Headers not recognised by themselves, e.g. "Column A=title, Column '
             'B=problem". Fields: title, problem, solution, benefit, agencies, '

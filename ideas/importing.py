@@ -16,18 +16,18 @@ import csv
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import charset_normalizer
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ideas import import_limits
 from ideas.dates import (
     BUDDHIST_ERA_OFFSET,
     ENGLISH_MONTHS_LONG,
@@ -35,25 +35,34 @@ from ideas.dates import (
     THAI_MONTHS_LONG,
     THAI_MONTHS_SHORT,
 )
+from ideas.import_limits import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    ImportFileError,
+    max_bytes,
+    max_rows,
+)
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from ml.text import normalize_text
 
 __all__ = [
     "FIELDS",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_ROWS",
     "CleanRow",
     "ImportFileError",
     "ImportRow",
     "ParsedFile",
     "RowError",
+    "check_file",
     "clean_rows",
+    "max_bytes",
+    "max_rows",
     "parse_column_map",
     "parse_date",
     "read_file",
     "read_bytes",
 ]
-
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_MAX_ROWS = 50_000
 
 # Fields a column can map to, in the order the docs list them.
 FIELDS = (
@@ -206,19 +215,12 @@ _THAI_MARKS = frozenset(
     "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
 )
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# The header is among the first rows: a banner or group heading may stand
+# above it.
+_HEADER_WINDOW = 10
 # Past this year a date must be Buddhist era: 2400 CE is far away, 2400 BE
 # is 1857 CE, before any event this workbench will hold.
 _BUDDHIST_ERA_FROM = 2400
-
-
-class ImportFileError(Exception):
-    """A file that cannot be read as a table of ideas at all."""
-
-    def __init__(self, message: str, *, row: int | None = None, column: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.row = row
-        self.column = column
 
 
 @dataclass(frozen=True)
@@ -275,36 +277,61 @@ def upload_dir() -> Path:
     return Path(settings.PRIVATE_FILES_ROOT) / "imports"
 
 
-def max_bytes() -> int:
-    return getattr(settings, "IDEAS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-def max_rows() -> int:
-    return getattr(settings, "IDEAS_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
-
-
 def read_file(
     path: str | Path,
     *,
     column_map: dict[str, str] | None = None,
     sheet: str | None = None,
+    name: str | None = None,
 ) -> ParsedFile:
-    """Read an import file from disk; see ``read_bytes``."""
+    """Read an import file from disk; see ``read_bytes``.
+
+    ``name`` is the file's name as its owner knows it, by default the path's:
+    its extension picks the reader. An XLSX is read from disk as openpyxl
+    needs it, never whole into memory.
+    """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ImportFileError(
-            _("Cannot open the file: %(reason)s") % {"reason": error.strerror}
-        ) from error
-    _check_size(size)
+    name = name or path.name
+    import_limits.check_size(_file_size(path))
+    if _is_xlsx(name):
+        return _read_xlsx(str(path), name=name, column_map=column_map, sheet=sheet)
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ImportFileError(
-            _("Cannot open the file: %(reason)s") % {"reason": error.strerror}
-        ) from error
-    return read_bytes(data, name=path.name, column_map=column_map, sheet=sheet)
+        raise _cannot_open(error) from error
+    return read_bytes(data, name=name, column_map=column_map, sheet=sheet)
+
+
+def check_file(path: str | Path, *, name: str) -> int:
+    """Refuse what needs no parsing to refuse: the size, an XLSX's zip.
+
+    Returns how large the file is as a table, in bytes of CSV: its size, or
+    for an XLSX what its XML inflates to, scaled. That is what reading it
+    costs, and what decides whether the background worker reads it.
+    """
+    path = Path(path)
+    size = _file_size(path)
+    import_limits.check_size(size)
+    if not _is_xlsx(name):
+        return size
+    return import_limits.xlsx_table_bytes(import_limits.check_zip(str(path)))
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as error:
+        raise _cannot_open(error) from error
+
+
+def _cannot_open(error: OSError) -> ImportFileError:
+    return ImportFileError(
+        _("Cannot open the file: %(reason)s") % {"reason": error.strerror}
+    )
+
+
+def _is_xlsx(name: str) -> bool:
+    return Path(name).suffix.casefold() in (".xlsx", ".xlsm")
 
 
 def read_bytes(
@@ -333,37 +360,35 @@ def read_bytes(
         When the file is empty, too big, not of its kind, has no rows, lacks a
         required column or repeats one.
     """
-    _check_size(len(data))
+    import_limits.check_size(len(data))
     suffix = Path(name).suffix.casefold()
-    if suffix in (".xlsx", ".xlsm"):
-        table = _xlsx_rows(data, sheet=sheet, column_map=column_map)
-        return _from_table(table, name=name, column_map=column_map)
+    if _is_xlsx(name):
+        return _read_xlsx(
+            io.BytesIO(data), name=name, column_map=column_map, sheet=sheet
+        )
     if suffix == ".xls":
         raise ImportFileError(
             _("Old Excel files (.xls) cannot be read: save it as .xlsx or CSV.")
         )
     if sheet:
         raise ImportFileError(_("Only XLSX files have sheets to choose."))
+    # Decoded text has at most a character per byte, so the size limit bounds
+    # it; what it parses into is bounded by rows, columns and containers.
     text = _decode(data)
     if suffix == ".json":
         return _from_json(text, name=name, column_map=column_map)
     return _from_table(_csv_rows(text), name=name, column_map=column_map)
 
 
-def _check_size(size: int) -> None:
-    if size > max_bytes():
-        raise ImportFileError(
-            _("The file is %(size)s; at most %(limit)s can be imported.")
-            % {"size": _megabytes(size), "limit": _megabytes(max_bytes())}
-        )
-    if size == 0:
-        raise ImportFileError(_("The file is empty."))
-
-
-def _megabytes(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{-(-size // 1024)} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
+def _read_xlsx(
+    source: str | IO[bytes],
+    *,
+    name: str,
+    column_map: dict[str, str] | None,
+    sheet: str | None,
+) -> ParsedFile:
+    table = _xlsx_rows(source, sheet=sheet, column_map=column_map)
+    return _from_table(table, name=name, column_map=column_map)
 
 
 def _sniff_binary(data: bytes) -> None:
@@ -494,22 +519,20 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _xlsx_rows(
-    data: bytes, *, sheet: str | None, column_map: dict[str, str] | None
+    source: str | IO[bytes],
+    *,
+    sheet: str | None,
+    column_map: dict[str, str] | None,
 ) -> Iterator[tuple[int, list[Any]]]:
     import openpyxl  # only XLSX imports pay for loading it
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(
-            _(
-                "This is not an XLSX spreadsheet: the file is damaged or of "
-                "another kind."
-            )
-        )
+    # Before openpyxl inflates anything: a small zip can inflate a thousandfold.
+    import_limits.check_zip(source)
+    if not isinstance(source, str):
+        source.seek(0)
     workbook = None
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True
-        )
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
         rows = _xlsx_sheet_rows(workbook, sheet=sheet, column_map=column_map)
     except ImportFileError:
         raise
@@ -546,6 +569,7 @@ def _xlsx_sheet_rows(
     else:
         candidates = workbook.worksheets
     limit = max_rows()
+    cells_read, cell_budget = 0, import_limits.xlsx_cell_budget()
     fallback: list[tuple[int, list]] = []
     for worksheet in candidates:
         # Files written by other tools often state wrong dimensions, which
@@ -553,11 +577,15 @@ def _xlsx_sheet_rows(
         worksheet.reset_dimensions()
         rows = []
         for number, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
+            # Counted as read, empty or not: a row of one far-off cell is
+            # thousands of them, and a sheet of such rows has no data to stop at.
+            cells_read += len(cells) + 1
+            import_limits.check_cells(cells_read, budget=cell_budget)
             if any(_present(cell) for cell in cells):
-                rows.append((number, list(cells)))
-                if len(rows) > limit + 10:
+                rows.append((number, import_limits.bounded_row(cells, row=number)))
+                if len(rows) > limit + _HEADER_WINDOW:
                     break
-        if rows and _header_fields(rows[:10], column_map)[1]:
+        if rows and _header_fields(rows[:_HEADER_WINDOW], column_map)[1]:
             return rows
         fallback = fallback or rows
     return fallback
@@ -570,6 +598,7 @@ def _present(value: Any) -> bool:
 def _from_json(
     text: str, *, name: str, column_map: dict[str, str] | None
 ) -> ParsedFile:
+    import_limits.check_json_containers(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -625,10 +654,16 @@ def _from_table(
     column_map: dict[str, str] | None,
 ) -> ParsedFile:
     limit = max_rows()
-    rows = [(number, cells) for number, cells in table if any(map(_present, cells))]
+    rows = []
+    for number, cells in table:
+        if any(map(_present, cells)):
+            rows.append((number, import_limits.bounded_row(cells, row=number)))
+            # Enough to find the header and to know there are too many rows.
+            if len(rows) > limit + _HEADER_WINDOW:
+                break
     if not rows:
         raise ImportFileError(_("The file has no rows."))
-    header_at = _header_index(rows[:10], column_map)
+    header_at = _header_index(rows[:_HEADER_WINDOW], column_map)
     header_number, header_cells = rows[header_at]
     # A header cell merged down from a banner row above is empty in the
     # header row itself: take the text from above.
@@ -653,10 +688,12 @@ def _from_table(
         headers, header_row=header_number, column_map=column_map
     )
     position = {header: index for index, header in enumerate(headers) if header}
+    # One pass over the cells: a pass per column would cost columns × rows.
+    with_data = {
+        index for _n, cells in data_rows for index, cell in enumerate(cells) if cell
+    }
     ignored_data = [
-        index
-        for index, header in enumerate(headers)
-        if not header and any(_cell(cells, index) for _n, cells in data_rows)
+        index for index in with_data if index < len(headers) and not headers[index]
     ]
     if ignored_data:
         warnings.append(
@@ -701,9 +738,11 @@ def _header_candidates(header: str) -> list[str]:
     """Ways a header may name a field: whole, or one part of "ปัญหา (Problem)"."""
     key = _header_key(header)
     candidates = [key]
-    match = re.fullmatch(r"(.+?)\s*\((.+)\)", key)
-    if match:
-        candidates.extend(part.strip() for part in match.groups())
+    # "name (other name)", split by hand: the pattern that did it backtracked,
+    # and the first rows' every cell is asked whether it is a header.
+    opening = key.find("(", 1)
+    if key.endswith(")") and 0 < opening < len(key) - 2:
+        candidates.extend((key[:opening].strip(), key[opening + 1 : -1].strip()))
     if "/" in key and key not in _FIELD_BY_HEADER:
         candidates.extend(part.strip() for part in key.split("/"))
     return candidates
@@ -777,26 +816,63 @@ def _check_duplicates(headers: list[str], header_row: int) -> None:
 def parse_column_map(text: str) -> dict[str, str]:
     """Parse ``--map "Column A=title,Column B=problem"`` into header → field.
 
-    A header may itself contain commas: each pair ends at ``=field``.
+    A header may itself contain commas, and "=": each pair ends at ``=field``,
+    a field being text without either, up to the next comma or the end.
+    Read in one pass, left to right: the pattern that did this backtracked,
+    and a value of 300 characters took seconds.
+
+    Raises
+    ------
+    ImportFileError
+        When the text is longer than ``COLUMN_MAP_MAX_LENGTH``, names an
+        unknown field, or has text that is no pair.
     """
-    mapping: dict[str, str] = {}
     text = (text or "").strip()
-    for match in re.finditer(r"\s*(.+?)\s*=\s*([^,=]+?)\s*(?:,|$)", text):
-        header, target = match.groups()
-        field_name = target if target in FIELDS else _field_for(target)
-        if target in ("-", "ignore", "skip"):
-            field_name = ""
-        if field_name is None:
-            raise ImportFileError(
-                _("Cannot map “%(header)s” to “%(target)s”: use one of %(fields)s.")
-                % {"header": header, "target": target, "fields": ", ".join(FIELDS)}
+    limit = import_limits.COLUMN_MAP_MAX_LENGTH
+    if len(text) > limit:
+        raise ImportFileError(
+            _(
+                "The column map is %(length)s characters long; at most "
+                "%(limit)s are allowed."
             )
-        mapping[header] = field_name
-    if text and not mapping:
+            % {"length": f"{len(text):,}", "limit": f"{limit:,}"}
+        )
+    mapping: dict[str, str] = {}
+    start = 0  # where the header of the next pair begins
+    equals = text.find("=")
+    comma = text.find(",")
+    while equals != -1:
+        if comma != -1 and comma < equals:
+            comma = text.find(",", equals)
+        following = text.find("=", equals + 1)
+        # The field runs to the next "," or "="; a pair ends only at a comma.
+        end = min(at for at in (comma, following, len(text)) if at != -1)
+        target = text[equals + 1 : end].strip() if end != following else ""
+        # The header is cut out only for a pair that may end here: cutting it
+        # at every "=" would cost its length each time.
+        header = text[start:equals].strip() if target else ""
+        if header:
+            mapping[header] = _mapped_field(header, target)
+            start = end + 1
+        equals = following
+    if text[start:].strip():
         raise ImportFileError(
             _('Write the column map as "Column A=title,Column B=problem".')
         )
     return mapping
+
+
+def _mapped_field(header: str, target: str) -> str:
+    """The field a map sends a header to; "" leaves the column out."""
+    if target in ("-", "ignore", "skip"):
+        return ""
+    field_name = target if target in FIELDS else _field_for(target)
+    if field_name is None:
+        raise ImportFileError(
+            _("Cannot map “%(header)s” to “%(target)s”: use one of %(fields)s.")
+            % {"header": header, "target": target, "fields": ", ".join(FIELDS)}
+        )
+    return field_name
 
 
 def _map_headers(

@@ -24,13 +24,15 @@ def import_ideas_file(
 
     Returns the import's counts and errors (``ImportResult.as_dict()``) with the
     file's row count, columns and warnings, or ``file_error`` when the file
-    cannot be read at all. The file is removed once imported.
+    cannot be read at all. The file is removed once imported, and at once when
+    it cannot be read: it may hold personal columns, and nobody can use it.
     """
     event_model = Idea._meta.get_field("event").related_model
     event = event_model.objects.get(pk=event_id)
     try:
         parsed = importing.read_file(path, column_map=column_map, sheet=sheet or None)
     except importing.ImportFileError as error:
+        Path(path).unlink(missing_ok=True)
         return {"dry_run": dry_run, "file_error": error.message, "row": error.row}
     result = services.ideas_import(
         event=event, rows=parsed.rows, skip_invalid=skip_invalid, dry_run=dry_run

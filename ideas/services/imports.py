@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ideas import access, exporting, importing, selectors
 from ideas.importing import CleanRow, ImportRow, RowError
-from ideas.models import Idea, Theme
+from ideas.models import Contact, Idea, Theme
 from ideas.services import _queue
 from ideas.services._shared import (
     CLEAN_WITHOUT_UNIQUE,
@@ -71,11 +71,16 @@ def ideas_import(
     Every row is validated as the submission form validates a participant's
     idea (see ``ideas.importing.clean_rows``). A row matches an idea imported
     before by its id column, else by its content, so importing a file again
-    creates no copies; a matched idea gets the row's text, tags and, unless a
-    facilitator or the model placed it, theme. New ideas are numbered like
-    submitted ones, their language is detected, and they carry no contact
-    (imports never bring personal data) and a tracking token nobody holds.
-    Statuses are not imported: ideas arrive submitted, to be moderated.
+    creates no copies. An idea matched by id gets the row's text, tags and,
+    unless a facilitator or the model placed it, theme. A match by content
+    changes nothing: the idea is already there, and it never takes the row's
+    id, which would let a later file rewrite it. An idea a participant sent
+    on the site is never rewritten: a row that would change one (by an id an
+    older import handed it) is refused with a message naming the row. New
+    ideas are numbered like submitted ones, their language is detected, and
+    they carry no contact (imports never bring personal data) and a tracking
+    token nobody holds. Statuses are not imported: ideas arrive submitted, to
+    be moderated.
 
     Parameters
     ----------
@@ -128,10 +133,14 @@ def ideas_import(
             )
             match = by_id.get(row.external_id) if row.external_id else None
             if match is None and fingerprint in by_content:
-                pk, external_id = by_content[fingerprint]
-                # An idea that has an id of its own is another row's.
+                _pk, external_id = by_content[fingerprint]
+                # An idea with an id of its own is another row's; any other is
+                # this row, already here. Handing it the row's id would let a
+                # later file, by that id, rewrite what may be a participant's
+                # own text.
                 if not (row.external_id and external_id):
-                    match = pk
+                    skipped += 1
+                    continue
             try:
                 # A savepoint per row, so a row the database refuses can be
                 # left out without losing the others.
@@ -156,6 +165,22 @@ def ideas_import(
                             skipped += 1
             except ValidationError as error:
                 errors.extend(_import_errors(error, row=row.row, columns=columns))
+                skipped += 1
+                continue
+            except _SubmittedOnSite as refusal:
+                errors.append(
+                    RowError(
+                        row=row.row,
+                        column=columns.get("id", ""),
+                        message=_(
+                            "The id “%(id)s” is that of idea #%(number)s, which a "
+                            "participant sent on the site: an import never changes "
+                            "it. Leave the row out, or remove its id to import it "
+                            "as a new idea."
+                        )
+                        % {"id": row.external_id, "number": refusal.number},
+                    )
+                )
                 skipped += 1
                 continue
             except IntegrityError:
@@ -219,9 +244,29 @@ def _import_create(
     return idea
 
 
+class _SubmittedOnSite(Exception):
+    """A row would change an idea a participant sent on the site."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
+
+
+def _sent_on_site(idea: Idea) -> bool:
+    # Only the site's form sets a submitter key (never cleared) or a contact;
+    # an import sets neither. Ideas matched by id before imports stopped
+    # handing ids to content matches may be such ideas.
+    return bool(idea.submitter_key) or Contact.objects.filter(idea=idea).exists()
+
+
 def _import_update(
     *, pk: int, row: CleanRow, text: dict[str, str], fingerprint: str
 ) -> tuple[Idea, bool]:
+    """Give an idea imported before, matched by id, the row's content.
+
+    Raises ``_SubmittedOnSite``, changing nothing, when the idea is a
+    participant's and the row differs from it.
+    """
     idea = Idea.objects.select_related("theme").get(pk=pk)
     changed = [name for name, value in text.items() if getattr(idea, name) != value]
     for name in changed:
@@ -238,16 +283,15 @@ def _import_update(
         idea.theme = row.theme
         idea.theme_source = Idea.ThemeSource.PARTICIPANT
         changed += ["theme", "theme_source"]
-    if row.external_id and idea.external_id != row.external_id:
-        idea.external_id = row.external_id
-        changed.append("external_id")
+    tags = clean_tags(row.tags)
+    have = {tag.casefold() for tag in idea.tags.names()}
+    new_tags = [tag for tag in tags if tag.casefold() not in have]
+    if (changed or new_tags) and _sent_on_site(idea):
+        raise _SubmittedOnSite(idea.number)
     if changed:
         idea.fingerprint = fingerprint
         idea.full_clean(**CLEAN_WITHOUT_UNIQUE)
         idea.save(update_fields=[*changed, "fingerprint", "updated_at"])
-    tags = clean_tags(row.tags)
-    have = {tag.casefold() for tag in idea.tags.names()}
-    new_tags = [tag for tag in tags if tag.casefold() not in have]
     if new_tags:
         idea.tags.add(*new_tags)
     return idea, bool(changed or new_tags)

@@ -324,6 +324,86 @@ def test_map_option_names_any_header(event, tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", {}),
+        ("Column A=title", {"Column A": "title"}),
+        (" Column A = title , Column B = ปัญหา ,", {"Column A": "title",
+                                                    "Column B": "problem"}),
+        ("What to do, briefly=solution,Notes=-", {"What to do, briefly": "solution",
+                                                  "Notes": ""}),
+        # "=" inside a header: the pair still ends at "=field".
+        ("a=b=title", {"a=b": "title"}),
+        # An empty field is no pair: the header runs on to the next "=field".
+        ("A=,B=title", {"A=,B": "title"}),
+        ("Skip me=ignore,Me too=skip", {"Skip me": "", "Me too": ""}),
+    ],
+)  # fmt: skip
+def test_column_map_syntax(text, expected):
+    assert importing.parse_column_map(text) == expected
+
+
+@pytest.mark.parametrize("text", ["no pairs here", "A=title,B", "A=title,B=nope"])
+def test_column_map_mistakes_are_refused(text):
+    with pytest.raises(importing.ImportFileError):
+        importing.parse_column_map(text)
+
+
+def test_column_map_of_100_kb_is_refused_by_its_length():
+    # Pairs the old pattern read, slowly; a map this long is no map.
+    text = ",".join(f"Column {n}=-" for n in range(9000))
+    assert len(text) > 100_000
+
+    with translation.override("en"), pytest.raises(importing.ImportFileError) as error:
+        importing.parse_column_map(text)
+
+    assert "at most 5,000" in error.value.message
+    assert f"{len(text):,}" in error.value.message
+
+
+def test_column_map_of_4000_characters_is_read_pair_by_pair():
+    pairs = {f"Question {n}, in words=and more": "-" for n in range(100)}
+    pairs["หัวข้อ"] = "title"
+    # Spaces around "=": the shape the old pattern backtracked on.
+    spaces = " " * 5
+    text = ",".join(f"{header}{spaces}={spaces}{to}" for header, to in pairs.items())
+    assert 4000 <= len(text) <= importing.import_limits.COLUMN_MAP_MAX_LENGTH
+
+    mapping = importing.parse_column_map(text)
+
+    assert len(mapping) == 101
+    assert mapping["หัวข้อ"] == "title"
+    assert mapping["Question 7, in words=and more"] == ""
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("ปัญหา (Problem)", ["ปัญหา (problem)", "ปัญหา", "problem"]),
+        ("Idea (title) (v2)", ["idea (title) (v2)", "idea", "title) (v2"]),
+        ("(title)", ["(title)"]),
+        ("x()", ["x()"]),
+        ("x (y) z", ["x (y) z"]),
+        ("ชื่อ/Name", ["ชื่อ/name", "ชื่อ", "name"]),
+    ],
+)
+def test_header_in_two_languages_is_split_by_hand(header, expected):
+    # As the pattern "(.+?)\s*\((.+)\)" split it, which backtracked on long
+    # cells ("a (a (a (…"), and every cell of the first rows is asked.
+    assert importing._header_candidates(header) == expected
+
+
+def test_command_refuses_a_column_map_too_long(event, tmp_path):
+    path = write_csv(tmp_path / "ideas.csv", [HEADER, ["t", "p", "s"]])
+
+    ok, result, err = run_import(path, event, "--map", "A=title," * 1000)
+
+    assert not ok
+    assert "at most 5,000" in result["errors"][0]["message"]
+    assert not Idea.objects.exists()
+
+
 def test_headers_are_recognised_in_thai_and_english_forms():
     cases = {
         "TITLE": "title",
