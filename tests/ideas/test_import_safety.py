@@ -192,7 +192,7 @@ def test_csv_stops_reading_once_past_the_row_limit(event, tmp_path, settings):
             yield item
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importing, "_csv_rows", counting)
+        patch.setattr(importing.reading, "_csv_rows", counting)
         ok, result, _err = run_import(path, event)
 
     assert not ok
