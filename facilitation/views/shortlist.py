@@ -39,7 +39,8 @@ class ShortlistView(EventView):
 class ShortlistChangeView(EventView):
     """Add an idea to the shortlist (by button or by its number), or take it off.
 
-    Taken off, an idea is accepted again: it stays public.
+    Only accepted ideas go on it; taken off, an idea returns to the status it
+    had before (accepted: it stays public).
     """
 
     edits = True
@@ -55,14 +56,15 @@ class ShortlistChangeView(EventView):
             idea = get_object_or_404(ideas, pk=int_or_404(request.POST["add"]))
             shortlisted = True
         else:
-            number = whole_number(request.POST.get("number", "").strip().lstrip("#"))
+            typed = request.POST.get("number", "").strip()
+            number = whole_number(typed.lstrip("#"))
             idea = ideas.filter(number=number).first() if number is not None else None
             shortlisted = True
             if idea is None:
                 messages.error(
                     request,
                     _("This event has no idea numbered “%(number)s”.")
-                    % {"number": number},
+                    % {"number": typed[:20]},
                 )
                 return redirect(next_url(request, fallback))
         try:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ideas import access
-from ideas.models import Idea, Theme
+from ideas.models import Idea, IdeaDecision, Theme
 from ideas.services._shared import log_decision
 from ml.text import normalize_text
 
@@ -179,11 +179,13 @@ def idea_moderate(
 
 
 def idea_set_shortlisted(*, idea: Idea, actor, shortlisted: bool = True) -> Idea:
-    """Mark an idea ready to implement, or take it off the shortlist (accepted).
+    """Mark an accepted idea ready to implement, or take it off the shortlist.
 
-    Only an idea a facilitator could accept goes on the shortlist: a rejected
-    idea is accepted first (its participant was told why it was rejected), and
-    a merged duplicate is represented by the idea it was merged into.
+    Only an accepted idea goes on the shortlist: the public is told an idea is
+    ready to implement, so it must have been moderated and accepted first. A
+    merged duplicate is represented by the idea it was merged into. Taken off,
+    an idea returns to the status it had before it was shortlisted (accepted,
+    or, for ideas shortlisted before this rule, the status they came from).
 
     Raises ValidationError for those, or when taking off an idea that is not
     on the shortlist; PermissionDenied when ``actor`` may not facilitate the
@@ -193,10 +195,6 @@ def idea_set_shortlisted(*, idea: Idea, actor, shortlisted: bool = True) -> Idea
     with transaction.atomic():
         current = _locked(idea)
         if shortlisted:
-            if current.status == Idea.Status.REJECTED:
-                raise ValidationError(
-                    _("A rejected idea cannot be shortlisted; accept it first.")
-                )
             if current.duplicate_of_id is not None:
                 raise ValidationError(
                     _(
@@ -204,9 +202,35 @@ def idea_set_shortlisted(*, idea: Idea, actor, shortlisted: bool = True) -> Idea
                         "it was merged into."
                     )
                 )
+            if current.status == Idea.Status.REJECTED:
+                raise ValidationError(
+                    _("A rejected idea cannot be shortlisted; accept it first.")
+                )
+            if current.status == Idea.Status.SUBMITTED:
+                raise ValidationError(
+                    _(
+                        "This idea has not been moderated yet; accept it first, "
+                        "then shortlist it."
+                    ),
+                    code="not_moderated",
+                )
             status = Idea.Status.SHORTLISTED
         else:
             if current.status != Idea.Status.SHORTLISTED:
                 raise ValidationError(_("The idea is not on the shortlist."))
-            status = Idea.Status.ACCEPTED
+            status = _status_before_shortlist(current)
         return idea_set_status(idea=current, status=status, actor=actor)
+
+
+def _status_before_shortlist(idea: Idea) -> str:
+    came_from = (
+        idea.decisions.filter(
+            field=IdeaDecision.Field.STATUS, new_value=Idea.Status.SHORTLISTED
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("old_value", flat=True)
+        .first()
+    )
+    if came_from in (Idea.Status.SUBMITTED, Idea.Status.ACCEPTED):
+        return came_from
+    return Idea.Status.ACCEPTED

@@ -93,7 +93,10 @@ def unchanged(idea):
         lambda idea, user, themes: services.idea_accept_suggestion(
             idea=idea, actor=user
         ),
-        lambda idea, user, themes: services.idea_set_shortlisted(idea=idea, actor=user),
+        lambda idea, user, themes: services.idea_set_shortlisted(
+            idea=services.idea_set_status(idea=idea, status="accepted", actor=user),
+            actor=user,
+        ),
     ],
     ids=["status", "theme", "tags", "moderate", "suggestion", "shortlist"],
 )
@@ -106,6 +109,16 @@ def test_only_who_facilitates_the_event_may_write(
         assert unchanged(idea)
     write(idea, facilitator, themes)
     assert not unchanged(idea)
+
+
+def test_only_who_facilitates_the_event_may_shortlist_an_accepted_idea(
+    idea, facilitator_other_event, policy_writer
+):
+    Idea.objects.filter(pk=idea.pk).update(status=Idea.Status.ACCEPTED)
+    for outsider in (facilitator_other_event, policy_writer):
+        with pytest.raises(PermissionDenied):
+            services.idea_set_shortlisted(idea=idea, actor=outsider)
+    assert Idea.objects.get(pk=idea.pk).status == Idea.Status.ACCEPTED
 
 
 def test_administrators_and_the_system_write_on_every_event(
@@ -278,10 +291,11 @@ def test_mark_ready_to_implement_and_remove_from_shortlist(client, facilitator, 
     client.force_login(facilitator)
     response = client.post(bulk_url("shortlist", [accepted, fresh, rejected]))
     statuses = dict(Idea.objects.values_list("pk", "status"))
-    assert statuses[accepted.pk] == statuses[fresh.pk] == "shortlisted"
-    assert statuses[rejected.pk] == "rejected"
+    assert statuses[accepted.pk] == "shortlisted"
+    # Ready to implement is said in public: only of ideas moderated and accepted.
+    assert (statuses[fresh.pk], statuses[rejected.pk]) == ("submitted", "rejected")
     assert ShortlistBulkAction.get_success_message(
-        ShortlistBulkAction, 2, 1
+        ShortlistBulkAction, 1, 2
     ) in messages_of(response)
     assert IdeaDecision.objects.filter(
         idea=accepted, field="status", new_value="shortlisted", actor=facilitator
@@ -291,7 +305,7 @@ def test_mark_ready_to_implement_and_remove_from_shortlist(client, facilitator, 
     statuses = dict(Idea.objects.values_list("pk", "status"))
     assert (statuses[accepted.pk], statuses[fresh.pk], statuses[rejected.pk]) == (
         "accepted",
-        "shortlisted",
+        "submitted",
         "rejected",
     )
     # The public tracker still shows it: accepted ideas are public.

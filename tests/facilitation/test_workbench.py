@@ -117,6 +117,10 @@ def test_without_the_permission_there_is_no_workbench(event, db):
 def test_an_unknown_event_is_not_found(staff):
     assert staff.get(reverse("workbench:event", args=[999999])).status_code == 404
     assert staff.get(reverse("workbench:clusters", args=[999999])).status_code == 404
+    # Past a database integer: a 500 on SQLite before (found by the fuzz test).
+    huge = "9" * 40
+    for name in ("workbench:event", "workbench:map", "duplicates:queue"):
+        assert staff.get(reverse(name, args=[huge])).status_code == 404, name
 
 
 # 2. Dashboard ----------------------------------------------------------------
@@ -662,6 +666,41 @@ def test_shortlisting_and_taking_off(staff, event, themes, outsider):
         response = staff.post(change, {"number": odd}, follow=True)
         assert response.status_code == 200
         assert list(response.context["messages"])
+
+
+def test_only_accepted_ideas_of_this_event_are_shortlisted_by_number(
+    staff, event, other_event
+):
+    # Typing a number shortlisted an unmoderated idea, and taking it off left
+    # it accepted: public, though nobody had moderated it.
+    waiting = IdeaFactory(event=event, status=Idea.Status.SUBMITTED)
+    elsewhere = IdeaFactory(event=other_event, status=Idea.Status.ACCEPTED, number=901)
+    change = reverse("workbench:shortlist_change", args=[event.pk])
+    response = staff.post(change, {"number": str(waiting.number)}, follow=True)
+    assert "ยังไม่ได้พิจารณา" in text_of(response)
+    waiting.refresh_from_db()
+    assert waiting.status == Idea.Status.SUBMITTED
+    assert not waiting.decisions.exists()
+    response = staff.post(change, {"number": "#901"}, follow=True)
+    assert "“#901”" in text_of(response) or "“901”" in text_of(response)
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == Idea.Status.ACCEPTED
+    response = staff.post(change, {"number": "abc"}, follow=True)
+    assert "“abc”" in text_of(response)  # what was typed, not "None"
+
+
+def test_taken_off_the_shortlist_an_idea_returns_to_where_it_was(event, facilitator):
+    from ideas import services
+
+    # Shortlisted from "submitted" before the rule: taken off, it is not made
+    # public by the way.
+    legacy = IdeaFactory(event=event, status=Idea.Status.SUBMITTED)
+    services.idea_set_status(
+        idea=legacy, status=Idea.Status.SHORTLISTED, actor=facilitator
+    )
+    services.idea_set_shortlisted(idea=legacy, actor=facilitator, shortlisted=False)
+    legacy.refresh_from_db()
+    assert legacy.status == Idea.Status.SUBMITTED
 
 
 def test_a_cluster_page_adds_members_to_the_shortlist(staff, event, clustered):
