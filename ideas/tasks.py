@@ -8,8 +8,14 @@ from ideas import exporting, importing, services
 from ideas.models import ClusteringRun, Idea
 from ideas.services import clusters as cluster_services
 
+# A person waits on a screen for an import, an export or a clustering run; the
+# vectors and theme suggestions of new ideas can wait for them. At an event the
+# worker has hundreds of suggestions queued (docs/benchmarks.md, load test).
+WAITED_FOR = 10
+IN_THE_BACKGROUND = -10
 
-@task(backend="background")
+
+@task(backend="background", priority=WAITED_FOR)
 def import_ideas_file(
     *,
     path: str,
@@ -48,7 +54,7 @@ def import_ideas_file(
     }
 
 
-@task(backend="background")
+@task(backend="background", priority=WAITED_FOR)
 def export_ideas_file(*, event_id: int, format: str, path: str) -> dict:
     """Write an event's public ideas to ``path``, as the admin export does.
 
@@ -63,7 +69,7 @@ def export_ideas_file(*, event_id: int, format: str, path: str) -> dict:
     return {"count": count, "bytes": target.stat().st_size}
 
 
-@task(backend="background")
+@task(backend="background", priority=WAITED_FOR)
 def cluster_ideas(*, run_id: int) -> dict:
     """Carry out a requested clustering run; returns the command's summary.
 
@@ -80,21 +86,21 @@ def cluster_ideas(*, run_id: int) -> dict:
     return cluster_services.clustering_run_summary(run)
 
 
-@task(backend="background")
+@task(backend="background", priority=IN_THE_BACKGROUND)
 def embed_event_ideas(*, event_id: int) -> int:
     """Embed the event's ideas with the configured encoder; returns how many
     were new. Run when the encoder setting changed, never on a page request."""
     return services.ideas_embed_event(event_id=event_id)
 
 
-@task(backend="background")
+@task(backend="background", priority=IN_THE_BACKGROUND)
 def suggest_themes(*, event_id: int) -> int:
     """Refresh the suggestions of the event's ideas that await a theme;
     returns how many got one."""
     return services.ideas_suggest_themes(event_id=event_id)
 
 
-@task(backend="background")
+@task(backend="background", priority=IN_THE_BACKGROUND)
 def suggest_theme(*, idea_id: int) -> str:
     """Suggest a theme for a newly submitted idea; returns the code or ""."""
     idea = Idea.objects.filter(pk=idea_id).first()

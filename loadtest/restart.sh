@@ -9,8 +9,11 @@ out="build/loadtest/restart"
 mkdir -p "$out"
 rm -f "$out"/db.sqlite3*
 export DJANGO_DEBUG=true IDEAS_SUBMIT_RATE_IP=100000/m
+# Participants now type (hints) as well; their caps per address raised as in run.sh.
+export IDEAS_HINTS_RATE_IP=100000/m IDEAS_BROWSER_IDS_RATE_IP=100000/m
 export DATABASE_URL="sqlite:///$PWD/$out/db.sqlite3"
 export ACKNOWLEDGED_FILE="$out/acknowledged.txt"
+export REQUESTS_FILE="$out/requests.csv" CLUSTERING_FILE="$out/clustering.json"
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed_demo >/dev/null
 serve() {
@@ -20,7 +23,8 @@ serve() {
 serve
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 30); do curl -sf -o /dev/null http://127.0.0.1:8766/ && break; sleep 1; done
-.venv/bin/locust -f loadtest/locustfile.py --headless --host http://127.0.0.1:8766 \
+# Participants only: no task worker runs here for the facilitator's clustering run.
+.venv/bin/locust -f loadtest/locustfile.py Participant --headless --host http://127.0.0.1:8766 \
   --users 50 --spawn-rate 10 --run-time 60s --only-summary > "$out/locust.txt" 2>&1 &
 load=$!
 sleep 20

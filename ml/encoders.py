@@ -567,6 +567,54 @@ def loaded_encoder(name: str = "default") -> Encoder | None:
         return _cache.get(_key(name))
 
 
+_loading: dict[str, tuple[threading.Thread, float]] = {}
+#: After a failed load, a new one is tried no sooner than this (seconds).
+RETRY_LOAD_AFTER = 60.0
+
+
+def load_in_background(name: str = "default") -> bool:
+    """Start loading the encoder ``name`` in a daemon thread, unless it is loaded.
+
+    A web process calls this when it starts, and a request that finds the
+    encoder not yet loaded calls it again instead of waiting (loading the
+    default models takes tens of seconds on a small server, past a web
+    server's timeout). A load that failed is retried after
+    :data:`RETRY_LOAD_AFTER` seconds.
+
+    Returns
+    -------
+    bool
+        True when the encoder is loaded already.
+    """
+    import time
+
+    key = _key(name)
+    with _cache_lock:
+        if key in _cache:
+            return True
+        running = _loading.get(key)
+        now = time.monotonic()
+        if running is not None and (
+            running[0].is_alive() or now - running[1] < RETRY_LOAD_AFTER
+        ):
+            return False
+        thread = threading.Thread(
+            target=_load_quietly, args=(name,), name=f"load-{key}", daemon=True
+        )
+        _loading[key] = (thread, now)
+        thread.start()
+    return False
+
+
+def _load_quietly(name: str) -> None:
+    import logging
+
+    try:
+        get_encoder(name)
+    except Exception:  # noqa: BLE001 - the thread has nobody to raise to
+        logging.getLogger(__name__).exception("could not load encoder %s", name)
+
+
 def get_encoder(name: str = "default") -> Encoder:
     """Return the process-wide encoder called ``name``, loading it once.
 

@@ -165,7 +165,12 @@ def superuser(db):
 def lexical_model(settings):
     """The lexical encoder: deterministic and quick. The default model's quality
     is measured by `python -m ml evaluate` (docs/evaluation.md)."""
+    from ml.encoders import get_encoder
+
     settings.ML_ENCODER = "lexical"
+    # Loaded, as a web process has it once started: hints do not wait for a
+    # model still loading (tests/cms/test_hints.py shows what they do then).
+    get_encoder("lexical")
 
 
 @pytest.fixture

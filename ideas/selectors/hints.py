@@ -204,15 +204,20 @@ def idea_hints(*, event, text: str, limit: int = 5) -> Hints:
     Text shorter than :data:`HINT_MIN_CHARS` after normalisation gives empty
     hints. Ideas are compared through vectors already cached for the
     configured encoder; ``vectors_missing`` says when some have none, for the
-    caller to ask the worker (``ideas.services.ideas_embed_request``).
+    caller to ask the worker (``ideas.services.ideas_embed_request``). While
+    this process is still loading the encoder, hints are empty at once: a
+    participant typing does not wait for it, nor does a web worker time out.
     """
-    from ml.encoders import get_encoder
+    from ml.encoders import load_in_background, loaded_encoder
     from ml.themes import ABSTAIN
 
     text = normalize_text(text or "", multiline=False)
     if len(text) < HINT_MIN_CHARS:
         return Hints()
-    encoder = get_encoder(settings.ML_ENCODER)
+    encoder = loaded_encoder(settings.ML_ENCODER)
+    if encoder is None:
+        load_in_background(settings.ML_ENCODER)
+        return Hints()
     index, missing = _index(event=event, encoder=encoder)
     if not len(index.vectors) and index.mapper is None:
         return Hints(vectors_missing=missing)

@@ -131,6 +131,21 @@ def test_too_many_requests_are_refused_politely(settings, event, ideas):
     assert "#" not in ask(event, client).content.decode()
 
 
+def test_hints_do_not_wait_for_the_model_to_load(event, ideas, monkeypatch):
+    # A web worker that had to load the model within the request timed out
+    # (gunicorn answered 500) while participants waited.
+    from ml import encoders
+
+    monkeypatch.setattr(encoders, "_cache", {})
+    monkeypatch.setattr(encoders, "_loading", {})
+    first = ask(event)
+    assert first.status_code == 200
+    assert "#" not in first.content.decode()
+    thread, _started = encoders._loading["lexical"]
+    thread.join(60)
+    assert f"#{ideas['accepted'].number} " in ask(event).content.decode()
+
+
 def test_a_browser_without_an_issued_id_gets_no_hints(event, ideas):
     # A script that skips the form page, or invents the id's cookie, is
     # refused before the model runs.

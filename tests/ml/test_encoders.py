@@ -153,3 +153,17 @@ def test_one_text_is_encoded_without_leaving_blas_threads_spinning(
     many = default_encoder.encode(list(dev_set["text"][:80]))
     np.testing.assert_allclose(one[0], many[3], atol=1e-4)
     assert blas_threads() == before
+
+
+def test_loading_in_background_never_raises_and_waits_to_retry(monkeypatch, caplog):
+    from ml import encoders
+
+    monkeypatch.setattr(encoders, "_loading", {})
+    assert encoders.load_in_background("lexical") is True  # loaded: nothing to do
+    assert encoders.load_in_background("no-such-encoder") is False
+    thread, _started = encoders._loading["no-such-encoder"]
+    thread.join(30)
+    assert "could not load encoder no-such-encoder" in caplog.text
+    # Failed a moment ago: not tried again on every request.
+    assert encoders.load_in_background("no-such-encoder") is False
+    assert encoders._loading["no-such-encoder"][0] is thread
