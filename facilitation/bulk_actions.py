@@ -11,6 +11,16 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from ideas import access, services
 from ideas.models import Contact, Idea, Theme
+from ideas.numbers import whole_numbers
+
+
+def asked_ids(object_ids):
+    """The ids in the query string that are whole numbers: ?id=abc, ² or 40
+    digits name nothing (a 404 when none is left), where they were a 500.
+    "Select all" gives the listing's query instead, kept as a query."""
+    if isinstance(object_ids, list | tuple):
+        return whole_numbers(object_ids)
+    return object_ids
 
 
 class IdeaBulkAction(SnippetBulkAction):
@@ -37,7 +47,9 @@ class IdeaBulkAction(SnippetBulkAction):
 
     @classmethod
     def get_queryset(cls, model, object_ids):
-        return get_list_or_404(model.objects.select_related("event"), pk__in=object_ids)
+        return get_list_or_404(
+            model.objects.select_related("event"), pk__in=asked_ids(object_ids)
+        )
 
     def get_all_objects_in_listing_query(self, parent_id):
         # "Select all" means what the listing shows: a facilitator's events.
@@ -345,6 +357,10 @@ class CountingDeleteBulkAction(DeleteBulkAction):
 
     models = [Idea, Contact]
     template_name = "facilitation/bulk_actions/confirm_delete.html"
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        return super().get_queryset(model, asked_ids(object_ids))
 
 
 BULK_ACTIONS = [

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from ideas import access, import_limits, importing
 from ideas.models import Cluster, Idea
+from ideas.numbers import whole_number
 
 
 def _events():
@@ -26,6 +27,15 @@ class FacilitatedEventField(forms.ModelChoiceField):
         super().__init__(
             label=gettext_lazy("Event"), queryset=_events().none(), **kwargs
         )
+
+    def to_python(self, value):
+        # An event's key is its page's one-to-one key, which Django does not
+        # range-check: 40 digits reached SQLite and raised OverflowError.
+        if value not in self.empty_values and whole_number(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
 
 
 class UserEventsForm(forms.Form):

@@ -14,3 +14,9 @@ def whole_number(value) -> int | None:
     if not text or len(text) > _MAX_DIGITS or not text.isdecimal():
         return None
     return int(text)
+
+
+def whole_numbers(values) -> list[int]:
+    """The whole numbers among ``values`` (ids repeated in a query string);
+    what ``whole_number`` refuses is left out."""
+    return [number for number in map(whole_number, values) if number is not None]

@@ -10,6 +10,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from ideas import access
 from ideas.models import Idea
+from ideas.numbers import whole_numbers
 from strategy import services
 from strategy.models import Goal
 
@@ -44,6 +45,14 @@ class MeasureFromIdeasBulkAction(SnippetBulkAction):
     action_priority = 60
     form_class = MeasureFromIdeasForm
     template_name = "strategy/bulk_actions/measure_from_ideas.html"
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        # ?id=abc, ?id=² or 40 digits name no idea (a 404 if none is left),
+        # where they were a 500; "select all" is the listing's query, kept.
+        if isinstance(object_ids, list | tuple):
+            object_ids = whole_numbers(object_ids)
+        return super().get_queryset(model, object_ids)
 
     def check_perm(self, obj):
         user = self.request.user

@@ -6,6 +6,7 @@ filled in (``?framework=``, ``?issue=``, ``?goal=``, ``?measure=``).
 """
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -18,15 +19,21 @@ from wagtail.admin.panels import (
     Panel,
 )
 from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.chooser import (
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
+    HistoryView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
 from ideas.models import Theme
-from ideas.numbers import whole_number
+from ideas.numbers import whole_number, whole_numbers
 from strategy import selectors, services
 from strategy.models import (
     UNIT_REQUIRED,
@@ -83,6 +90,20 @@ class ServiceSaveMixin:
             return self.form_invalid(form)
 
 
+class AdoptedNoticeMixin:
+    """Say on opening it that an approved or published framework's content is frozen.
+
+    The services refuse the save anyway; told first, a writer does not type
+    for nothing.
+    """
+
+    def get(self, request, *args, **kwargs):
+        framework = selectors.adopted_framework(self.object)
+        if framework is not None:
+            messages.warning(request, services.adopted_message(framework))
+        return super().get(request, *args, **kwargs)
+
+
 class ParentInitialMixin:
     """Fill the parent field of a new node from the query string."""
 
@@ -96,6 +117,68 @@ class ParentInitialMixin:
         return initial
 
 
+# Choosers
+
+
+class WholeNumberIdsMixin:
+    """A chooser's ids come from the URL: one that is not a whole number ("abc",
+    "²", 40 digits) is unknown, as Wagtail answers for a missing one (404),
+    and chooses nothing in a list; a 500 before."""
+
+    def get_object(self, pk):
+        number = whole_number(pk)
+        if number is None:
+            raise self.model_class.DoesNotExist
+        return super().get_object(number)
+
+    def get_objects(self, pks):
+        return super().get_objects(whole_numbers(pks))
+
+
+class ChosenView(WholeNumberIdsMixin, SnippetChosenView):
+    pass
+
+
+class ChosenMultipleView(WholeNumberIdsMixin, SnippetChosenMultipleView):
+    pass
+
+
+class ChooserViewSet(SnippetChooserViewSet):
+    chosen_view_class = ChosenView
+    chosen_multiple_view_class = ChosenMultipleView
+
+
+# History
+
+
+class StrictHistoryMixin:
+    """Wagtail's history filters by who acted, by user id: an id past a database
+    integer raised OverflowError on SQLite (a 500). Ids that are not whole
+    numbers are ignored. The ideas' and contacts' histories use it too."""
+
+    def get_filterset_kwargs(self):
+        kwargs = super().get_filterset_kwargs()
+        data = kwargs.get("data")
+        if data is not None and "user" in data:
+            data = data.copy()
+            users = whole_numbers(data.getlist("user"))
+            data.setlist("user", [str(user) for user in users])
+            kwargs["data"] = data
+        return kwargs
+
+
+class StrategyHistoryView(StrictHistoryMixin, HistoryView):
+    pass
+
+
+class StrategySnippetViewSet(SnippetViewSet):
+    """A level of the framework's tree; its chooser and its history read ids
+    strictly."""
+
+    chooser_viewset_class = ChooserViewSet
+    history_view_class = StrategyHistoryView
+
+
 # Frameworks
 
 
@@ -106,7 +189,7 @@ class FrameworkCreateView(ServiceSaveMixin, CreateView):
         )
 
 
-class FrameworkEditView(ServiceSaveMixin, EditView):
+class FrameworkEditView(AdoptedNoticeMixin, ServiceSaveMixin, EditView):
     def save_through_service(self):
         return services.framework_save(
             framework=self.form.save(commit=False),
@@ -138,7 +221,7 @@ class FrameworkLinksColumn(Column):
         return instance
 
 
-class FrameworkViewSet(SnippetViewSet):
+class FrameworkViewSet(StrategySnippetViewSet):
     model = Framework
     icon = "doc-full"
     menu_label = _("Frameworks")
@@ -183,7 +266,7 @@ class NodeCreateView(ServiceSaveMixin, ParentInitialMixin, CreateView):
         return services.node_save(node=self.form.save(commit=False))
 
 
-class NodeEditView(ServiceSaveMixin, EditView):
+class NodeEditView(AdoptedNoticeMixin, ServiceSaveMixin, EditView):
     def save_through_service(self):
         return services.node_save(node=self.form.save(commit=False))
 
@@ -202,7 +285,7 @@ class IssueForm(WagtailAdminModelForm):
             )
 
 
-class StrategicIssueViewSet(SnippetViewSet):
+class StrategicIssueViewSet(StrategySnippetViewSet):
     model = StrategicIssue
     icon = "list-ul"
     menu_label = _("Strategic issues")
@@ -239,7 +322,7 @@ class GoalCreateView(NodeCreateView):
     parent_field = "issue"
 
 
-class GoalViewSet(SnippetViewSet):
+class GoalViewSet(StrategySnippetViewSet):
     model = Goal
     icon = "success"
     menu_label = _("Goals")
@@ -277,7 +360,7 @@ class MeasureCreateView(ServiceSaveMixin, ParentInitialMixin, CreateView):
         return services.measure_save(measure=self.form.save(commit=False))
 
 
-class MeasureEditView(ServiceSaveMixin, EditView):
+class MeasureEditView(AdoptedNoticeMixin, ServiceSaveMixin, EditView):
     def save_through_service(self):
         return services.measure_save(
             measure=self.form.save(commit=False),
@@ -285,7 +368,7 @@ class MeasureEditView(ServiceSaveMixin, EditView):
         )
 
 
-class MeasureViewSet(SnippetViewSet):
+class MeasureViewSet(StrategySnippetViewSet):
     model = Measure
     icon = "tasks"
     menu_label = _("Measures")
@@ -356,7 +439,7 @@ class IndicatorCreateView(NodeCreateView):
     parent_field = "measure"
 
 
-class IndicatorViewSet(SnippetViewSet):
+class IndicatorViewSet(StrategySnippetViewSet):
     model = Indicator
     icon = "order"
     menu_label = _("Indicators")
@@ -397,7 +480,7 @@ class IndicatorViewSet(SnippetViewSet):
         return Indicator.objects.select_related("measure")
 
 
-class NationalMilestoneViewSet(SnippetViewSet):
+class NationalMilestoneViewSet(StrategySnippetViewSet):
     model = NationalMilestone
     icon = "flag"
     menu_label = _("National plan milestones")

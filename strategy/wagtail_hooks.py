@@ -9,9 +9,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from ideas import access
-from strategy import selectors, views
+from strategy import selectors, services, views
 from strategy.bulk_actions import MeasureFromIdeasBulkAction
-from strategy.services._common import adopted_message
 from strategy.signals import framework_document
 from strategy.viewsets import StrategyViewSetGroup
 
@@ -94,7 +93,7 @@ def refuse_deleting_what_the_public_reads(request, instances):
     for instance in instances:
         framework = selectors.adopted_framework(instance)
         if framework is not None:
-            messages.error(request, adopted_message(framework))
+            messages.error(request, services.adopted_message(framework))
             edit_url = AdminURLFinder(request.user).get_edit_url(instance)
             return redirect(edit_url or "wagtailadmin_home")
     return None

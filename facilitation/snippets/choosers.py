@@ -10,6 +10,7 @@ from wagtail.snippets.views.chooser import (
 
 from ideas import access
 from ideas.models import Idea
+from ideas.numbers import whole_number, whole_numbers
 
 
 class ReadableIdeasMixin:
@@ -19,14 +20,19 @@ class ReadableIdeasMixin:
         return access.ideas_readable(self.request.user, super().get_object_list())
 
     def get_object(self, pk):
-        # Wagtail answers 404 for what does not exist; "abc" would be a 500.
-        if not str(pk).isascii() or not str(pk).isdecimal():
+        # Wagtail answers 404 for what does not exist; "abc", "²" or 40 digits
+        # would be a 500.
+        number = whole_number(pk)
+        if number is None:
             raise Idea.DoesNotExist
-        return access.ideas_readable(self.request.user, Idea.objects.all()).get(pk=pk)
+        ideas = access.ideas_readable(self.request.user, Idea.objects.all())
+        return ideas.get(pk=number)
 
     def get_objects(self, pks):
-        pks = [pk for pk in pks if str(pk).isascii() and str(pk).isdecimal()]
-        return access.ideas_readable(self.request.user, super().get_objects(pks))
+        # ?id=abc or ?id=<40 digits> would be a 500: such ids choose nothing.
+        return access.ideas_readable(
+            self.request.user, super().get_objects(whole_numbers(pks))
+        )
 
 
 class IdeaChooseView(ReadableIdeasMixin, ChooseView):

@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import (
 from facilitation.snippets.policies import EventScopedObjectMixin
 from ideas import access
 from ideas.models import Contact
+from strategy.viewsets import StrictHistoryMixin
 
 
 class ContactEditView(EventScopedObjectMixin, EditView):
@@ -27,7 +28,7 @@ class ContactInspectView(EventScopedObjectMixin, InspectView):
     pass
 
 
-class ContactHistoryView(EventScopedObjectMixin, HistoryView):
+class ContactHistoryView(EventScopedObjectMixin, StrictHistoryMixin, HistoryView):
     pass
 
 

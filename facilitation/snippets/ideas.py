@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -23,6 +24,8 @@ from facilitation.snippets.policies import EventScopedObjectMixin
 from ideas import access, selectors, services
 from ideas.dates import format_date
 from ideas.models import Contact, Idea, Theme
+from ideas.numbers import whole_number
+from strategy.viewsets import StrictHistoryMixin
 
 
 def suggestion_label(idea: Idea) -> str:
@@ -108,7 +111,7 @@ class IdeaInspectView(EventScopedObjectMixin, InspectView):
     pass
 
 
-class IdeaHistoryView(EventScopedObjectMixin, HistoryView):
+class IdeaHistoryView(EventScopedObjectMixin, StrictHistoryMixin, HistoryView):
     pass
 
 
@@ -129,10 +132,27 @@ def _visible_themes(request):
     return themes.filter(event__in=access.events_readable(request.user))
 
 
+class EventChoiceField(forms.ModelChoiceField):
+    """An event by its id in the query string. An event's key is its page's, a
+    one-to-one field that Django does not guard: an id past a database integer
+    raised OverflowError on SQLite. Now it is an invalid choice, like "abc"."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and whole_number(value) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class EventChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = EventChoiceField
+
+
 class IdeaFilterSet(WagtailFilterSet):
     """The listing's filters offer only the events (and themes) the user reads."""
 
-    event = django_filters.ModelChoiceFilter(label=_("event"), queryset=_visible_events)
+    event = EventChoiceFilter(label=_("event"), queryset=_visible_events)
     theme = django_filters.ModelChoiceFilter(label=_("theme"), queryset=_visible_themes)
 
     class Meta:

@@ -18,6 +18,7 @@ from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ideas import access
+from ideas.numbers import whole_number
 from ideas.selectors import clusters as cluster_selectors
 
 
@@ -62,6 +63,10 @@ class EventView(StaffView):
     edits = False
 
     def check(self, request, *, event_id, **kwargs) -> None:
+        # An event's key is its page's, a one-to-one field that Django does not
+        # guard: past a database integer, SQLite raised OverflowError (a 500).
+        if whole_number(event_id) is None:
+            raise Http404
         event = get_object_or_404(event_model(), pk=event_id)
         self.can_edit = access.can_facilitate(request.user, event)
         if self.edits:

@@ -13,6 +13,7 @@ Each sub-domain has its module; callers use the names re-exported here
   others share.
 """
 
+from strategy.services._common import adopted_message
 from strategy.services.clusters import (
     cluster_left_out_message,
     framework_link_clusters,
@@ -39,6 +40,7 @@ from strategy.services.tree import (
 )
 
 __all__ = [
+    "adopted_message",
     "DOCUMENT_STEPS",
     "PUBLISHING_CHANGES",
     "cluster_left_out_message",

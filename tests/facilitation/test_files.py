@@ -116,6 +116,14 @@ def test_export_download_has_public_ideas_and_no_personal_data(staff, event):
     assert "somchai@example.org" not in content and "ยังไม่ได้พิจารณา" not in content
 
 
+def test_an_event_number_past_a_database_integer_is_no_event(staff, event):
+    # OverflowError on SQLite before (found by the fuzz test).
+    for odd in ("9" * 40, "²"):
+        response = staff.get(EXPORT_URL, {"event": odd, "format": "csv"})
+        assert response.status_code in (200, 400)
+        assert "Content-Disposition" not in response
+
+
 def test_listing_offers_import_and_download(staff, event):
     body = staff.get(reverse("wagtailsnippets_ideas_idea:list")).content.decode()
     assert IMPORT_URL in body and EXPORT_URL in body

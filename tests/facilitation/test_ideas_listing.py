@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from wagtail.log_actions import log
 
 from ideas import services
 from ideas.models import Contact, Idea, IdeaDecision
@@ -84,6 +85,42 @@ def test_filters(client, facilitator, ideas, params, shown, hidden):
     client.force_login(facilitator)
     body = client.get(LIST_URL, params).content.decode()
     assert shown in body and hidden not in body
+
+
+def test_ids_that_are_not_whole_numbers_name_no_idea(client, facilitator, ideas):
+    """?id=abc, ² or 40 digits: each was a 500 (found by the fuzz test)."""
+    client.force_login(facilitator)
+    chooser = reverse("wagtailsnippetchoosers_ideas_idea:chosen_multiple")
+    for odd in ("abc", "²", "9" * 40):
+        for model, action in (
+            ("idea", "accept"),
+            ("idea", "delete"),
+            ("contact", "delete"),
+        ):
+            alone = reverse("wagtail_bulk_action", args=["ideas", model, action])
+            assert client.get(f"{alone}?id={odd}").status_code == 404, action
+        # Beside a real one, the real one is still asked about.
+        response = client.get(f"{bulk_url('accept', ideas[:1])}&id={odd}")
+        assert response.status_code == 200
+        assert ideas[0].title in response.content.decode()
+        response = client.get(chooser, {"id": [odd, ideas[0].pk]})
+        assert response.status_code == 200
+        chosen = [item["id"] for item in response.json()["result"]]
+        assert chosen == [str(ideas[0].pk)]
+
+
+def test_filters_and_history_ignore_ids_past_a_database_integer(
+    client, facilitator, ideas
+):
+    """An event or a user id of 40 digits was a 500 on SQLite (the fuzz test)."""
+    log(instance=ideas[0], action="wagtail.edit", user=facilitator)
+    client.force_login(facilitator)
+    huge = "9" * 40
+    response = client.get(LIST_URL, {"event": huge})
+    assert response.status_code == 200
+    history = reverse("wagtailsnippets_ideas_idea:history", args=[ideas[0].pk])
+    assert client.get(history, {"user": [huge, "²"]}).status_code == 200
+    assert client.get(history, {"user": facilitator.pk}).status_code == 200
 
 
 def test_filter_by_theme_and_event(client, facilitator, ideas, themes, event):

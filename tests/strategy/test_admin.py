@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from wagtail.log_actions import log
 
 from strategy import services
 from strategy.models import Framework, Indicator, Measure
@@ -269,3 +270,23 @@ def test_stale_framework_save_is_refused(client, policy_writer, framework, super
     response = client.post(url("framework", "edit", target.pk), stale)
     assert "Someone else saved this framework" in response.content.decode()
     assert Framework.objects.get(pk=target.pk).vision == "วิสัยทัศน์ของผู้เขียนคนแรก"
+
+
+def test_choosers_and_history_refuse_ids_that_are_not_whole_numbers(
+    client, policy_writer, framework
+):
+    """chosen/abc/, ?id=² and ?user=<40 digits> were 500s (found by the fuzz test)."""
+    client.force_login(policy_writer)
+    goal = framework["goals"][0]
+    chosen = "wagtailsnippetchoosers_strategy_goal:chosen"
+    assert client.get(reverse(chosen, args=[goal.pk])).status_code == 200
+    many = reverse("wagtailsnippetchoosers_strategy_goal:chosen_multiple")
+    for odd in ("abc", "²", "9" * 40):
+        assert client.get(reverse(chosen, args=[odd])).status_code == 404
+        response = client.get(many, {"id": [odd, goal.pk]})
+        assert response.status_code == 200
+        assert [item["id"] for item in response.json()["result"]] == [str(goal.pk)]
+    target = framework["framework"]
+    log(instance=target, action="wagtail.edit", user=policy_writer)
+    history = url("framework", "history", target.pk)
+    assert client.get(history, {"user": ["9" * 40, "²"]}).status_code == 200

@@ -109,6 +109,8 @@ def test_a_writer_cannot_edit_a_measure_of_it_in_the_admin(
 ):
     client.force_login(policy_writer)
     measure = published["measures"][0]
+    opened = client.get(url("measure", "edit", measure.pk)).content.decode()
+    assert "the public reads what an approver approved" in opened  # told first
     response = client.post(
         url("measure", "edit", measure.pk), measure_data(measure, title="แก้ไขแล้ว")
     )
