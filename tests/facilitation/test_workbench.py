@@ -369,8 +369,12 @@ def test_a_run_shows_clusters_history_and_what_changed(
     # Top ideas link to the idea in the admin, titles escaped.
     assert reverse("wagtailsnippets_ideas_idea:edit", args=[ideas[0].pk]) in body
     assert SCRIPT not in body and ESCAPED_SCRIPT in body
-    # History: encoder, who, when in the Buddhist era.
+    # History: who, when in the Buddhist era; the encoder and parameters only
+    # folded away for the system administrator.
     assert run.encoder_id in body
+    folded = re.search(r'<details class="run-details">.*?</details>', body, re.S)
+    assert folded and run.encoder_id in folded.group(0)
+    assert "n_clusters=auto" in folded.group(0)
     assert html.escape(runner.first_name) in body
     assert re.search(r"25[6-9]\d", body)
     assert "n_clusters=auto" in body

@@ -282,6 +282,8 @@ def second_encoder(monkeypatch):
             return lexical._encode(texts)
 
     monkeypatch.setitem(encoders._BACKENDS, "other", Other)
+    # Loaded, as in a web process that has started (hints do not wait for it).
+    monkeypatch.setitem(encoders._cache, "other", Other().fit())
     return "other"
 
 
@@ -308,6 +310,7 @@ def test_a_new_encoder_is_embedded_by_the_worker_never_by_the_hints(
             queued.append(kwargs)
 
     draft = {"title": "Open data portal app", "problem": "open data exchange"}
+    client.get(event.url)  # the event page gives the browser its id
     with monkeypatch.context() as patch:
         patch.setattr(tasks, "embed_event_ideas", Recorder())
         first = client.post(event.hints_url, draft)
