@@ -67,6 +67,18 @@ def test_facilitator_lists_ideas_escaped(client, facilitator, ideas):
         assert SCRIPT not in page
 
 
+def test_the_menu_of_further_bulk_actions_reads_more_in_thai(
+    client, facilitator, ideas
+):
+    # Wagtail's Thai named it "เพิ่ม" ("add"): facilitators looked there for a
+    # way to add ideas. Ours (workbench/wagtail_thai.py) says "more".
+    client.force_login(facilitator)
+    body = client.get(LIST_URL).content.decode()
+    menu = body[body.index("data-bulk-action-footer") :]
+    assert ">เพิ่มเติม<" in menu.replace("\n", "").replace(" ", "")
+    assert 'title="การดำเนินการกับหลายรายการเพิ่มเติม"' in menu
+
+
 def test_search_finds_a_thai_word_inside_a_run_of_thai(client, facilitator, ideas):
     client.force_login(facilitator)
     body = client.get(LIST_URL, {"q": "ภาครัฐ"}).content.decode()

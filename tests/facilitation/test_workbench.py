@@ -198,6 +198,15 @@ def test_the_dashboard_shows_counts_and_suggestions_with_reasons(
     assert f"?event={event.pk}" in body
     assert reverse("workbench:clusters", args=[event.pk]) in body
     assert reverse("workbench:map", args=[event.pk]) in body
+    # The count of submitted ideas opens their queue, this event's only.
+    queue = f"{reverse('wagtailsnippets_ideas_idea:list')}?event={event.pk}&amp;status"
+    assert f'{queue}=submitted">' in body
+    listing = staff.get(
+        reverse("wagtailsnippets_ideas_idea:list"),
+        {"event": event.pk, "status": "submitted"},
+    )
+    assert listing.status_code == 200
+    assert html.escape(awaiting["sure"].title) in text_of(listing)
 
 
 def test_suggestions_are_accepted_one_by_one_in_bulk_or_overridden(
