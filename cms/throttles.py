@@ -64,6 +64,12 @@ def _browser_key(group, request) -> str:
     return browser_key(request)
 
 
+def _limited(request, *, group: str, key, rate: str) -> bool:
+    """Count this request in ``group`` and say whether it is over ``rate``."""
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+    return usage is not None and usage["should_limit"]
+
+
 def issue_browser_id(request, response) -> None:
     """Give a browser without an id one, unless its address has had too many.
 
@@ -71,16 +77,9 @@ def issue_browser_id(request, response) -> None:
     always comes with an id. A script fetching a fresh id for each submission
     runs into ``IDEAS_BROWSER_IDS_RATE_IP``.
     """
-    if _browser_id(request):
-        return
-    usage = get_usage(
-        request,
-        group=ISSUED_GROUP,
-        key="ip",
-        rate=settings.IDEAS_BROWSER_IDS_RATE_IP,
-        increment=True,
-    )
-    if usage is not None and usage["should_limit"]:
+    if _browser_id(request) or _limited(
+        request, group=ISSUED_GROUP, key="ip", rate=settings.IDEAS_BROWSER_IDS_RATE_IP
+    ):
         return
     response.set_signed_cookie(
         BROWSER_COOKIE,
@@ -101,14 +100,7 @@ def submission_refusal(request) -> str:
     :func:`count_submission`), so a participant correcting a form's errors is
     never locked out.
     """
-    by_ip = get_usage(
-        request,
-        group=IP_GROUP,
-        key="ip",
-        rate=settings.IDEAS_SUBMIT_RATE_IP,
-        increment=True,
-    )
-    if by_ip is not None and by_ip["should_limit"]:
+    if _limited(request, group=IP_GROUP, key="ip", rate=settings.IDEAS_SUBMIT_RATE_IP):
         return TOO_MANY
     if not browser_key(request):
         return UNKNOWN_BROWSER
@@ -139,22 +131,12 @@ def hints_refused(request) -> bool:
     Each one runs the model, so a script typing as fast as it can, or
     throwing its id away, must not take the machine from the participants.
     """
-    by_ip = get_usage(
-        request,
-        group=HINTS_IP_GROUP,
-        key="ip",
-        rate=settings.IDEAS_HINTS_RATE_IP,
-        increment=True,
-    )
-    if by_ip is not None and by_ip["should_limit"]:
+    if _limited(
+        request, group=HINTS_IP_GROUP, key="ip", rate=settings.IDEAS_HINTS_RATE_IP
+    ):
         return True
     if not browser_key(request):
         return True
-    usage = get_usage(
-        request,
-        group=HINTS_GROUP,
-        key=_browser_key,
-        rate=settings.IDEAS_HINTS_RATE,
-        increment=True,
+    return _limited(
+        request, group=HINTS_GROUP, key=_browser_key, rate=settings.IDEAS_HINTS_RATE
     )
-    return usage is not None and usage["should_limit"]
