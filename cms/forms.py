@@ -93,6 +93,11 @@ class IdeaSubmissionForm(forms.Form):
         ),
         required=False,
     )
+    notify_by_email = forms.BooleanField(
+        label=_("E-mail me when my idea's status changes"),
+        help_text=_("One e-mail per change; each has a link to stop them."),
+        required=False,
+    )
 
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -130,6 +135,14 @@ class IdeaSubmissionForm(forms.Form):
                 _(
                     "Tick this box to leave your contact details, or clear them to "
                     "submit anonymously."
+                ),
+            )
+        if cleaned.get("notify_by_email") and not cleaned.get("contact_email"):
+            self.add_error(
+                "notify_by_email",
+                _(
+                    "Give your e-mail address to get e-mails about your idea, or "
+                    "untick this box."
                 ),
             )
         return cleaned

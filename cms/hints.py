@@ -1,11 +1,14 @@
 """Similar ideas and a suggested theme, shown while a participant types."""
 
+import dataclasses
+
 from django.http import HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_protect
 
 from cms import throttles
+from cms.idea_page import idea_page_url
 from ideas import services
 from ideas.selectors.hints import Hints, hint_text, idea_hints
 
@@ -15,7 +18,8 @@ def draft_hints(request, *, page) -> Hints:
 
     Reads only the title, problem and solution: nothing else of the form
     (contact details above all) reaches the model. Public ideas without a
-    vector yet are left to the worker, which this asks to embed them.
+    vector yet are left to the worker, which this asks to embed them. Each
+    similar idea links to its own public page, where it can be read whole.
     """
     if not page.accepts_submissions:
         return Hints()
@@ -27,7 +31,13 @@ def draft_hints(request, *, page) -> Hints:
     found = idea_hints(event=page, text=text)
     if found.vectors_missing:
         services.ideas_embed_request(event_id=page.pk)
-    return found
+    return dataclasses.replace(
+        found,
+        similar=[
+            {**item, "url": idea_page_url(page, item["number"])}
+            for item in found.similar
+        ],
+    )
 
 
 @csrf_protect

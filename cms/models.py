@@ -89,7 +89,8 @@ class EventIndexPage(IntroPage):
 class EventPage(RoutablePageMixin, BilingualMixin, Page):
     """An event where participants submit ideas; its themes are edited inline.
 
-    Its ``ideas/`` route is the public idea tracker.
+    Its ``ideas/`` route is the public idea tracker, and ``ideas/<number>/``
+    the page of each idea on it.
     """
 
     english_title = models.CharField(_("title in English"), max_length=255, blank=True)
@@ -210,6 +211,12 @@ class EventPage(RoutablePageMixin, BilingualMixin, Page):
         from cms.views import event_ideas
 
         return event_ideas(request, page=self)
+
+    @path("ideas/<int:number>/", name="idea")
+    def idea_route(self, request, number):
+        from cms.idea_page import idea_page
+
+        return idea_page(request, page=self, number=number)
 
     @path("hints/", name="hints")
     def hints_route(self, request):

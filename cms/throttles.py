@@ -140,3 +140,17 @@ def hints_refused(request) -> bool:
     return _limited(
         request, group=HINTS_GROUP, key=_browser_key, rate=settings.IDEAS_HINTS_RATE
     )
+
+
+def link_mail_refused(request, *, idea_pk: int) -> bool:
+    """Whether one idea's tracking page has mailed its link too often lately.
+
+    Counted per idea, not per browser: whoever holds the link could otherwise
+    fill the author's mailbox.
+    """
+    return _limited(
+        request,
+        group="cms.link_mail",
+        key=lambda group, request: f"idea:{idea_pk}",
+        rate=settings.IDEAS_LINK_MAIL_RATE,
+    )

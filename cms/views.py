@@ -2,6 +2,7 @@
 
 import secrets
 
+import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,15 +11,18 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms import throttles
 from cms.forms import HINTS_BUTTON, HONEYPOT_FIELD, IdeaSubmissionForm
 from cms.hints import draft_hints
+from cms.idea_page import idea_page_url
 from ideas import selectors, services, tasks
 from ideas.numbers import whole_number
 from ideas.selectors.hints import Hints
+from ideas.selectors.public import idea_public_get
 from ml.collation import thai_sort_key
 from strategy import selectors as strategy_selectors
 
@@ -140,6 +144,7 @@ def _event_page(request, *, page, context, template):
                     contact_email=data["contact_email"],
                     contact_phone=data["contact_phone"],
                     consent=data["consent"],
+                    notify_by_email=data["notify_by_email"],
                     submitter_key=throttles.browser_key(request),
                 )
             except ValidationError as error:
@@ -166,12 +171,26 @@ def _event_page(request, *, page, context, template):
     return TemplateResponse(request, template, context, status=status)
 
 
+def _qr_svg(url: str, *, title: str) -> str:
+    """``url`` as a QR code in SVG markup, to write into the page itself.
+
+    Made here rather than fetched, so the private link reaches no one else's
+    server; ``role="img"`` and the title name it for screen readers.
+    """
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(
+        scale=4, border=4, dark="#000", light="#fff", title=title, omitsize=True
+    )
+    return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
 def idea_track(request, token: str):
     """The participant's private page for one idea, reached only by its token."""
     idea = selectors.idea_get_by_tracking_token(token=token)
     if idea is None:
         raise Http404
     measures = strategy_selectors.idea_measures(idea=idea)
+    tracking_url = request.build_absolute_uri(request.path)
     response = render(
         request,
         "cms/idea_track.html",
@@ -183,7 +202,16 @@ def idea_track(request, token: str):
             "measures": [m for m in measures if m.adopted],
             "draft_measure_count": sum(1 for m in measures if not m.adopted),
             "just_submitted": request.GET.get("submitted") == "1",
-            "tracking_url": request.build_absolute_uri(request.path),
+            "tracking_url": tracking_url,
+            # segno's own markup: no text of ours in it but the title, escaped.
+            "tracking_qr": mark_safe(
+                _qr_svg(tracking_url, title=_("QR code of your tracking link"))
+            ),
+            "public_url": (
+                idea_page_url(idea.event, idea.number)
+                if idea_public_get(event=idea.event, number=idea.number)
+                else ""
+            ),
         },
     )
     # The URL is the only key to this page: keep it out of referrers, caches

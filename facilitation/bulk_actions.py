@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -9,8 +10,8 @@ from wagtail.admin.widgets import AdminTagWidget
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from ideas import access, services
-from ideas.models import Contact, Idea, Theme
+from ideas import access, answers, services
+from ideas.models import ANSWER_MAX_LENGTH, AnswerTemplate, Contact, Idea, Theme
 from ideas.numbers import whole_numbers
 
 
@@ -102,22 +103,126 @@ class IdeaBulkAction(SnippetBulkAction):
         return context
 
 
-class AcceptBulkAction(IdeaBulkAction):
+class AnswerForm(forms.Form):
+    """The answer the authors of the selected ideas get: a template or a text."""
+
+    answer_required = False
+
+    template = forms.ModelChoiceField(
+        label=_("Answer template"),
+        queryset=AnswerTemplate.objects.none(),
+        required=False,
+        empty_label=_("No template"),
+    )
+    reason = forms.CharField(
+        label=_("Answer to the authors"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=ANSWER_MAX_LENGTH,
+        validators=[answers.check_placeholders],
+        help_text=_(
+            "The authors see it on their tracking pages. Empty: the template's."
+        ),
+    )
+
+    def __init__(self, *args, event_ids=(), status="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = (
+            AnswerTemplate.objects.filter(event_id__in=event_ids)
+            .filter(Q(status="") | Q(status=status))
+            .select_related("event")
+        )
+        self.fields["template"].label_from_instance = lambda template: (
+            f"{template.name} ({template.event.title})"
+        )
+        self.fields["reason"].help_text = _(
+            "The authors see it on their tracking pages. Empty: the template's. "
+            "Placeholders: %(placeholders)s."
+        ) % {"placeholders": answers.placeholders_help()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.answer_required
+            and not cleaned.get("template")
+            and not cleaned.get("reason", "").strip()
+        ):
+            self.add_error(
+                "reason",
+                _(
+                    "Write an answer or choose a template: the authors see why "
+                    "their ideas are rejected."
+                ),
+            )
+        return cleaned
+
+
+class RejectForm(AnswerForm):
+    answer_required = True
+
+
+def answer_for(idea, *, template, reason: str) -> str:
+    """What the author of ``idea`` reads: the typed answer, else the template's.
+
+    A template of another event answers none of this event's ideas.
+    """
+    if reason.strip():
+        return answers.fill(
+            reason,
+            number=idea.number,
+            title=idea.title,
+            event=idea.event.title,
+            theme=idea.theme.name_th if idea.theme else "",
+        )
+    if template is not None and template.event_id == idea.event_id:
+        return answers.template_answer(template, idea)
+    return ""
+
+
+class AnsweredBulkAction(IdeaBulkAction):
+    """A status decision that carries an answer to each author."""
+
+    form_class = AnswerForm
+    status = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        ideas, _no_access = self.get_actionable_objects()
+        kwargs["event_ids"] = {idea.event_id for idea in ideas}
+        kwargs["status"] = self.status
+        return kwargs
+
+    def get_execution_context(self):
+        data = self.cleaned_form.cleaned_data
+        return {
+            **super().get_execution_context(),
+            "template": data["template"],
+            "reason": data["reason"],
+        }
+
+    @classmethod
+    def execute_action(
+        cls, objects, user=None, template=None, reason="", refused=0, **kwargs
+    ):
+        return cls.apply(
+            objects,
+            lambda idea: services.idea_set_status(
+                idea=idea,
+                status=cls.status,
+                actor=user,
+                reason=answer_for(idea, template=template, reason=reason),
+            ),
+            refused=refused,
+        )
+
+
+class AcceptBulkAction(AnsweredBulkAction):
     display_name = _("Accept")
     action_type = "accept"
     aria_label = _("Accept the selected ideas")
     action_priority = 10
     confirm_label = _("Yes, accept")
-
-    @classmethod
-    def execute_action(cls, objects, user=None, refused=0, **kwargs):
-        return cls.apply(
-            objects,
-            lambda idea: services.idea_set_status(
-                idea=idea, status=Idea.Status.ACCEPTED, actor=user
-            ),
-            refused=refused,
-        )
+    status = Idea.Status.ACCEPTED
 
     done_message = ngettext_lazy(
         "%(count)d idea has been accepted.",
@@ -126,15 +231,7 @@ class AcceptBulkAction(IdeaBulkAction):
     )
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The participants see this on their tracking pages."),
-    )
-
-
-class RejectBulkAction(IdeaBulkAction):
+class RejectBulkAction(AnsweredBulkAction):
     display_name = _("Reject")
     action_type = "reject"
     aria_label = _("Reject the selected ideas")
@@ -142,22 +239,7 @@ class RejectBulkAction(IdeaBulkAction):
     form_class = RejectForm
     classes = {"serious"}
     confirm_label = _("Yes, reject")
-
-    def get_execution_context(self):
-        return {
-            **super().get_execution_context(),
-            "reason": self.cleaned_form.cleaned_data["reason"],
-        }
-
-    @classmethod
-    def execute_action(cls, objects, user=None, reason="", refused=0, **kwargs):
-        return cls.apply(
-            objects,
-            lambda idea: services.idea_set_status(
-                idea=idea, status=Idea.Status.REJECTED, actor=user, reason=reason
-            ),
-            refused=refused,
-        )
+    status = Idea.Status.REJECTED
 
     done_message = ngettext_lazy(
         "%(count)d idea has been rejected.",

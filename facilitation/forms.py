@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from ideas import access, import_limits, importing
-from ideas.models import Cluster, Idea
+from ideas import access, answers, import_limits, importing
+from ideas.models import ANSWER_MAX_LENGTH, Cluster, Idea
 from ideas.numbers import whole_number
 
 
@@ -170,3 +170,32 @@ class PairForm(forms.Form):
         for name in ("first", "second"):
             self.fields[name].queryset = Idea.objects.filter(event=event)
         self.fields["second"].required = pair
+
+
+class AnswerTemplateForm(forms.Form):
+    """One answer template; the service checks placeholders and limits."""
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    status = forms.ChoiceField(
+        label=gettext_lazy("For the decision"),
+        required=False,
+        choices=[("", gettext_lazy("Any decision")), *Idea.Status.choices],
+    )
+    text_th = forms.CharField(
+        label=gettext_lazy("Answer in Thai"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=ANSWER_MAX_LENGTH,
+    )
+    text_en = forms.CharField(
+        label=gettext_lazy("Answer in English"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=ANSWER_MAX_LENGTH,
+        required=False,
+        help_text=gettext_lazy("For ideas written in English; empty: the Thai one."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text_th"].help_text = gettext_lazy(
+            "Placeholders are filled in for each idea: %(placeholders)s."
+        ) % {"placeholders": answers.placeholders_help()}

@@ -4,6 +4,7 @@ from django.urls import path
 from wagtail.admin.viewsets.base import ViewSet
 
 from facilitation.views import (
+    answers,
     cluster,
     clusters,
     dashboard,
@@ -11,6 +12,7 @@ from facilitation.views import (
     idea_map,
     shortlist,
     themes,
+    triage,
     workbench_index,
 )
 
@@ -67,6 +69,12 @@ class WorkbenchViewSet(ViewSet):
                 name="cluster",
             ),
             path("<int:event_id>/map/", idea_map.IdeaMapView.as_view(), name="map"),
+            path("<int:event_id>/triage/", triage.TriageView.as_view(), name="triage"),
+            path(
+                "<int:event_id>/answers/",
+                answers.AnswerTemplatesView.as_view(),
+                name="answers",
+            ),
         ]
 
 

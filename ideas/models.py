@@ -4,15 +4,19 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.models import Orderable
 
+from ideas.answers import check_placeholders
 from ideas.i18n import in_language
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 5000
+# An answer to an author: a few paragraphs, never a document.
+ANSWER_MAX_LENGTH = 2000
 
 
 class Theme(Orderable):
@@ -129,7 +133,9 @@ class Idea(models.Model):
         _("number"),
         help_text=_("The idea's number within its event, cited in reports."),
     )
-    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    title = models.CharField(
+        pgettext_lazy("idea", "title"), max_length=TITLE_MAX_LENGTH
+    )
     problem = models.TextField(
         _("the problem"), validators=[MaxLengthValidator(BODY_MAX_LENGTH)]
     )
@@ -159,11 +165,16 @@ class Idea(models.Model):
         default=Status.SUBMITTED,
         db_index=True,
     )
+    # The answer that came with the latest status decision; each decision's
+    # own answer stays in the log (IdeaDecision.reason).
     status_reason = models.TextField(
-        _("reason"),
+        _("answer to the author"),
         blank=True,
-        help_text=_("Why the idea was rejected; the participant sees it."),
-        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+        help_text=_(
+            "The author reads it on their tracking page, and everyone on the "
+            "idea's public page once it is accepted. A rejection needs one."
+        ),
+        validators=[MaxLengthValidator(ANSWER_MAX_LENGTH)],
     )
     theme = models.ForeignKey(
         Theme,
@@ -294,6 +305,13 @@ class Contact(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     consent_at = models.DateTimeField(_("consent given at"))
     consent_text_version = models.CharField(_("consent text version"), max_length=40)
+    # Asked apart from the consent to be kept: an author may leave an address
+    # for the organiser and still want no mail from the site.
+    notify_by_email = models.BooleanField(
+        _("e-mail on each change"),
+        default=False,
+        help_text=_("The author asked for an e-mail when the idea's status changes."),
+    )
 
     class Meta:
         verbose_name = _("contact")
@@ -335,6 +353,52 @@ class IdeaDecision(models.Model):
 
     def __str__(self):
         return f"{self.idea_id} {self.field}: {self.old_value} → {self.new_value}"
+
+
+class AnswerTemplate(models.Model):
+    """An answer a facilitator gives many authors, in Thai and in English.
+
+    Placeholders ({number}, {title}, ...) are filled in for each idea; the
+    author reads the language they wrote in (Thai when there is no English).
+    """
+
+    event = models.ForeignKey(
+        "cms.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="answer_templates",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    status = models.CharField(
+        _("for the decision"),
+        max_length=20,
+        choices=Idea.Status.choices,
+        blank=True,
+        help_text=_("Offered with this decision; empty: with every decision."),
+    )
+    text_th = models.TextField(
+        _("answer in Thai"),
+        validators=[MaxLengthValidator(ANSWER_MAX_LENGTH), check_placeholders],
+    )
+    text_en = models.TextField(
+        _("answer in English"),
+        blank=True,
+        validators=[MaxLengthValidator(ANSWER_MAX_LENGTH), check_placeholders],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name"], name="unique_answer_template_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class IdeaEmbedding(models.Model):

@@ -108,3 +108,9 @@ def suggest_theme(*, idea_id: int) -> str:
         return ""
     idea = services.idea_suggest_theme(idea=idea)
     return idea.suggested_theme.code if idea.suggested_theme else ""
+
+
+@task(backend="background", priority=WAITED_FOR)
+def notify_author(*, decision_id: int) -> bool:
+    """Mail an author about a decision on their idea (if they still want mail)."""
+    return services.author_notify(decision_id=decision_id)

@@ -102,7 +102,7 @@ class Framework(ClusterableModel):
     # Setting these needs the approve_framework permission.
     APPROVED_STATUSES = (Status.APPROVED, Status.PUBLISHED)
 
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("framework", "title"), max_length=255)
     english_title = models.CharField(_("title in English"), max_length=255, blank=True)
     slug = models.SlugField(
         _("slug"),
@@ -216,7 +216,7 @@ class StrategicIssue(models.Model):
         related_name="strategic_issues",
         help_text=_("The event theme whose ideas this issue answers, if any."),
     )
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("strategic issue", "title"), max_length=255)
     english_title = models.CharField(_("title in English"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -257,7 +257,7 @@ class Goal(models.Model):
         on_delete=models.CASCADE,
         related_name="goals",
     )
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("goal", "title"), max_length=255)
     english_title = models.CharField(_("title in English"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -292,7 +292,7 @@ class Measure(ClusterableModel):
         on_delete=models.CASCADE,
         related_name="measures",
     )
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("measure", "title"), max_length=255)
     english_title = models.CharField(_("title in English"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     lead_agency = models.CharField(_("lead agency"), max_length=255, blank=True)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ideas.models import Cluster, ClusterMembership, Idea, Theme
@@ -520,3 +520,46 @@ def cluster_measures(*, cluster: Cluster) -> list[Adoption]:
         .order_by("measure__goal__issue__framework", "pk")
     )
     return [_adoption(citation) for citation in citations]
+
+
+@dataclass(frozen=True)
+class FrameworkWork:
+    """A framework not yet adopted, with what is left to do on it."""
+
+    framework: Framework
+    measures: int
+    measures_without_citations: int
+
+
+def frameworks_in_progress(*, status: str | None = None) -> list[FrameworkWork]:
+    """Frameworks still being written or reviewed (``status`` narrows them).
+
+    A measure without citations cites neither an idea nor a cluster: the
+    trace from citizens' ideas to it is missing.
+    """
+    open_statuses = [Framework.Status.DRAFT, Framework.Status.IN_REVIEW]
+    frameworks = Framework.objects.filter(
+        status__in=[status] if status else open_statuses
+    ).order_by("-start_year", "title")
+    measures = (
+        Measure.objects.filter(goal__issue__framework__in=frameworks)
+        .order_by()
+        .values("goal__issue__framework")
+        .annotate(
+            total=Count("pk", distinct=True),
+            uncited=Count(
+                "pk",
+                distinct=True,
+                filter=Q(cited_ideas__isnull=True, cited_clusters__isnull=True),
+            ),
+        )
+    )
+    counts = {row["goal__issue__framework"]: row for row in measures}
+    return [
+        FrameworkWork(
+            framework=framework,
+            measures=counts.get(framework.pk, {}).get("total", 0),
+            measures_without_citations=counts.get(framework.pk, {}).get("uncited", 0),
+        )
+        for framework in frameworks
+    ]

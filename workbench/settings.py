@@ -182,7 +182,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Thai first: the primary users read and write Thai.
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
@@ -214,7 +214,32 @@ WAGTAIL_SITE_NAME = "Reform Workbench"
 # network with every admin page, and offline the picture is broken. Wagtail
 # then shows its own default avatar, served from our static files.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Wagtail's upgrade notice asks wagtail.io from the staff's browsers: offline it
+# fails, and online it tells a third party who runs the admin.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+
+# Mail to authors who asked for it (a change of their idea, their tracking
+# link). Debug (the demo) writes each mail as a file under mail/; a server
+# sends through its SMTP host.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    (
+        "django.core.mail.backends.filebased.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend"
+    ),
+)
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "mail"))
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "workbench@localhost")
+# How often one idea's tracking page may mail its link to the author.
+IDEAS_LINK_MAIL_RATE = os.environ.get("IDEAS_LINK_MAIL_RATE", "3/h")
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("th", "ภาษาไทย"), ("en", "English")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "txt", "xlsx", "md"]
@@ -256,6 +281,10 @@ AXES_LOCKOUT_TEMPLATE = "429_login.html"
 # The offline text model (ml.encoders.get_encoder): "default" (multilingual e5,
 # Thai and English), "use", "lexical" (fast, weak) or "st:<path>".
 ML_ENCODER = os.environ.get("ML_ENCODER", "default")
+# Similarity from which the duplicates queue lists a pair, calibrated for the
+# default encoder (loadtest/bench_duplicates.py, docs/benchmarks.md); never
+# below the encoder's own duplicate threshold. Measure again with another encoder.
+IDEAS_DUPLICATE_THRESHOLD = float(os.environ.get("IDEAS_DUPLICATE_THRESHOLD", "0.5"))
 # A clustering run that has given no sign of life for this long is a dead
 # worker's: it is marked failed so that a new run can start. A queued run no
 # worker picked up is failed after CLUSTERING_QUEUED_STALE_SECONDS.

@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api as cms_api
+from cms import notifications as cms_notifications
 from cms import search as cms_search
 from cms import views as cms_views
 
@@ -13,6 +14,16 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("track/<str:token>/", cms_views.idea_track, name="idea_track"),
+    path(
+        "track/<str:token>/email/",
+        cms_notifications.tracking_link_mail,
+        name="idea_track_mail",
+    ),
+    path(
+        "notifications/stop/<str:token>/",
+        cms_notifications.notifications_stop,
+        name="notifications_stop",
+    ),
     path("search/", cms_search.search, name="search"),
     path("api/v1/", cms_api.api_index, name="api_index"),
     path("api/v1/events/", cms_api.api_events, name="api_events"),

@@ -1,14 +1,18 @@
 """The ideas listing and one idea's screens: moderation, history, contact panel."""
 
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.views.snippets import (
     EditView,
@@ -20,22 +24,38 @@ from wagtail.snippets.views.snippets import (
 )
 
 from facilitation.snippets.choosers import IdeaChooserViewSet
+from facilitation.snippets.merge_panel import MergePanel
 from facilitation.snippets.policies import EventScopedObjectMixin
 from ideas import access, selectors, services
 from ideas.dates import format_date
 from ideas.models import Contact, Idea, Theme
 from ideas.numbers import whole_number
+from ideas.selectors import triage as triage_selectors
 from strategy.viewsets import StrictHistoryMixin
 
 
 def suggestion_label(idea: Idea) -> str:
-    """The model's suggestion as a facilitator reads it: "Digital (85%)"."""
-    if idea.suggestion_confidence is None:
-        return ""
-    percent = round(idea.suggestion_confidence * 100)
-    if idea.suggested_theme is None:
-        return _("Can't decide (%(percent)s%%)") % {"percent": percent}
-    return f"{idea.suggested_theme.name} ({percent}%)"
+    """The model's suggestion as a facilitator reads it, with its reason:
+    "Likely Digital: 2 of the 3 most similar ideas with a theme are under it".
+
+    No percentage: the model's figure shares its certainty out among the
+    event's themes, and shown beside similarities it contradicted them.
+    """
+    summary = triage_selectors.suggestion_summary(idea)
+    return str(summary) if summary else ""
+
+
+class IdeaTitleColumn(TitleColumn):
+    """The idea's title, and under it the start of its problem and solution,
+    so that ideas can be told apart without opening each."""
+
+    cell_template_name = "facilitation/admin/idea_title_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["problem_excerpt"] = triage_selectors.excerpt(instance.problem)
+        context["solution_excerpt"] = triage_selectors.excerpt(instance.solution)
+        return context
 
 
 class IdeaModerationForm(WagtailAdminModelForm):
@@ -93,6 +113,18 @@ class ContactPanel(Panel):
 
 class IdeaEditView(EventScopedObjectMixin, EditView):
     object_permission = "change"
+
+    def get_edit_url(self):
+        # The form posts back with the listing it came from, so the save can
+        # return there with its filters, search and page.
+        url = super().get_edit_url()
+        back = get_valid_next_url_from_request(self.request)
+        return f"{url}?{urlencode({'next': back})}" if back else url
+
+    def get_success_url(self):
+        return (
+            get_valid_next_url_from_request(self.request) or super().get_success_url()
+        )
 
     def save_instance(self):
         # Through the service, so every change of status or theme is recorded.
@@ -168,6 +200,37 @@ class IdeaFilterSet(WagtailFilterSet):
 
 
 class IdeaIndexView(IndexView):
+    def _get_title_column(self, field_name, column_class=None, **kwargs):
+        return super()._get_title_column(field_name, IdeaTitleColumn, **kwargs)
+
+    @cached_property
+    def filtered_event(self):
+        """The event the listing is narrowed to, if it is."""
+        if self.filters and self.filters.is_valid():
+            return self.filters.form.cleaned_data.get("event")
+        return None
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if self.filtered_event is not None:
+            # Every row would repeat the same event's name.
+            columns = [column for column in columns if column.name != "event"]
+        return columns
+
+    def listing_url(self) -> str:
+        """The listing as the user sees it now, also when asked for its results
+        only (a filter changed in place): the page a save returns to."""
+        query = self.request.GET.urlencode()
+        base = self.get_index_url()
+        return f"{base}?{query}" if query else base
+
+    def get_edit_url(self, instance):
+        url = super().get_edit_url(instance)
+        if url:
+            url = f"{url}?{urlencode({'next': self.listing_url()})}"
+        return url
+
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -275,6 +338,7 @@ class IdeaViewSet(SnippetViewSet):
             ),
             ContactPanel(heading=_("Contact details")),
             IdeaHistoryPanel(heading=_("History")),
+            MergePanel(heading=_("Merges")),
         ],
     )
 

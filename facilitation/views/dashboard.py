@@ -13,6 +13,7 @@ from facilitation.views.base import (
     keyword_text,
 )
 from ideas.models import Idea
+from ideas.selectors import triage as triage_selectors
 
 AWAITING_PER_PAGE = 50
 
@@ -26,6 +27,7 @@ class AwaitingRow:
     cant_decide: bool
     nearest: list[dict]
     keywords: list[str]
+    summary: object = None
 
 
 def _percent(value) -> int | None:
@@ -61,6 +63,7 @@ def _awaiting_row(idea: Idea, theme_names: dict[str, str]) -> AwaitingRow:
         ),
         nearest=nearest,
         keywords=[keyword_text(word) for word in reasons.get("keywords") or []],
+        summary=triage_selectors.suggestion_summary(idea),
     )
 
 
@@ -114,5 +117,8 @@ class EventDashboardView(EventView):
             "page": page,
             "rows": [_awaiting_row(idea, theme_names) for idea in page.object_list],
             "shortlisted": status_counts.get(Idea.Status.SHORTLISTED, 0),
+            "waiting": triage_selectors.triage_queue(
+                event=event, status=Idea.Status.SUBMITTED
+            ).count(),
         }
         return self.render("facilitation/workbench/event.html", context)

@@ -1,8 +1,9 @@
 """The review queue of likely duplicate ideas, in the Wagtail admin.
 
 Facilitators of an event see its likely duplicate pairs side by side and
-merge them (either way round), dismiss them, or undo either; every change
-goes through ideas.services.duplicates and is a POST followed by a redirect.
+merge them (either way round, after a confirmation page), dismiss them, or
+undo either from the list of recent decisions at the top; every change goes
+through ideas.services.duplicates and is a POST followed by a redirect.
 No personal data is shown: ideas only, never their contacts."""
 
 from django.contrib import messages
@@ -13,18 +14,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from facilitation.forms import PairForm
-from facilitation.views.base import EventView, StaffView
+from facilitation.views.base import EventView, StaffView, next_url
 from ideas import access, services
-from ideas.models import DuplicateDismissal, Idea
 from ideas.selectors import duplicates as duplicate_selectors
 from ideas.services import duplicates as duplicate_services
 
-# What the queue page offers to undo after the last action, read once.
-_UNDO = "duplicates_undo"
+# The words for a pair's similarity: a facilitator reads these, not 52 %.
+CLOSENESS = {
+    duplicate_selectors.VERY_SIMILAR: gettext_lazy("Very similar"),
+    duplicate_selectors.SIMILAR: gettext_lazy("Similar"),
+}
 
 
-def _pair(request, event, *, pair: bool = True):
-    form = PairForm(request.POST, event=event, pair=pair)
+def _pair(request, event, *, pair: bool = True, data=None):
+    form = PairForm(request.POST if data is None else data, event=event, pair=pair)
     if not form.is_valid():
         messages.error(request, _("That idea is not one of this event's ideas."))
         return None
@@ -38,6 +41,33 @@ def _error(request, error: ValidationError) -> None:
 
 def _back(event):
     return redirect("duplicates:queue", event_id=event.pk)
+
+
+def _next(request, fallback: str) -> str:
+    # An idea page's undo button posts the page's own edit form, where a
+    # "next" field would also steer Wagtail's save: its way back comes in the
+    # address instead.
+    if "next" in request.GET and "next" not in request.POST:
+        request.POST = request.POST.copy()
+        request.POST["next"] = request.GET["next"]
+    return next_url(request, fallback)
+
+
+def _pair_rows(candidates) -> list[dict]:
+    """The queue's pairs as the page shows them: words for the similarity, and
+    the stamp that tells a decision made on this page from a stale one."""
+    return [
+        {
+            "first": first,
+            "second": second,
+            "similarity": similarity,
+            "closeness": CLOSENESS[
+                duplicate_selectors.closeness(similarity, candidates.threshold)
+            ],
+            "stamp": duplicate_selectors.pair_stamp(first, second),
+        }
+        for first, second, similarity in candidates.pairs
+    ]
 
 
 class DuplicatesIndexView(StaffView):
@@ -75,45 +105,19 @@ class DuplicatesQueueView(EventView):
                 "event": event,
                 "can_edit": can_edit,
                 "queue": candidates,
+                "pairs": _pair_rows(candidates),
+                "recent": duplicate_selectors.duplicates_recent(event=event),
                 "merged": duplicate_selectors.duplicates_merged(event=event),
-                "undo": _pending_undo(request, event) if can_edit else None,
             },
         )
-
-
-def _pending_undo(request, event) -> dict | None:
-    """What the success notice of the last action offers to undo, if still possible."""
-    undo = request.session.pop(_UNDO, None)
-    if not undo or undo.get("event") != event.pk:
-        return None
-    ideas = {
-        idea.pk: idea
-        for idea in Idea.objects.filter(event=event, pk__in=undo.get("ideas", []))
-    }
-    if undo.get("action") == "merge":
-        duplicate = ideas.get(undo["ideas"][0])
-        if duplicate is None or duplicate.duplicate_of_id is None:
-            return None
-        return {
-            "action": "merge",
-            "duplicate": duplicate,
-            "canonical": duplicate.duplicate_of,
-        }
-    if undo.get("action") == "dismiss" and len(ideas) == 2:
-        low, high = sorted(ideas)
-        if not DuplicateDismissal.objects.filter(
-            idea_low_id=low, idea_high_id=high
-        ).exists():
-            return None
-        return {"action": "dismiss", "first": ideas[low], "second": ideas[high]}
-    return None
 
 
 class PairActionView(EventView):
     """A POST on one idea or a pair of the event's ideas, then back to the queue.
 
-    A subclass says what to do (``act``) and what to tell or remember once done
-    (``done``); a refusal of the service is said above the queue.
+    A subclass says what to do (``act``) and what to tell once done
+    (``done``); a refusal of the service is said above the queue. A ``next``
+    on this site (an idea's admin page) is where the user goes back to.
     """
 
     edits = True
@@ -125,14 +129,6 @@ class PairActionView(EventView):
     def done(self, first, second) -> None:
         raise NotImplementedError
 
-    def remember_undo(self, action: str, *ideas) -> None:
-        # What the queue's notice offers to undo, read once by the next page.
-        self.request.session[_UNDO] = {
-            "event": self.event.pk,
-            "action": action,
-            "ideas": [idea.pk for idea in ideas],
-        }
-
     def post(self, request, event_id: int):
         found = _pair(request, self.event, pair=self.pair)
         if found:
@@ -142,19 +138,67 @@ class PairActionView(EventView):
                 _error(request, error)
             else:
                 self.done(*found)
-        return _back(self.event)
+        return redirect(_next(request, queue_url(self.event)))
 
 
 class MergeView(PairActionView):
-    """Merge: ``first`` becomes a duplicate of ``second``."""
+    """Merge: ``first`` becomes a duplicate of ``second``, which is kept.
+
+    A GET is the confirmation step: both ideas in full and what a merge does,
+    with the POST that makes it and a way back that changes nothing.
+    """
+
+    def get(self, request, event_id: int):
+        found = _pair(request, self.event, data=request.GET)
+        if not found:
+            return _back(self.event)
+        duplicate, canonical = found
+        try:
+            duplicate_services.idea_merge_check(
+                duplicate=duplicate, canonical=canonical, actor=request.user
+            )
+        except ValidationError as error:
+            _error(request, error)
+            return _back(self.event)
+        stamp = duplicate_selectors.pair_stamp(duplicate, canonical)
+        if request.GET.get("stamp") and request.GET["stamp"] != stamp:
+            messages.error(
+                request,
+                _(
+                    "Idea #%(first)s or #%(second)s changed after this page was "
+                    "shown. Nothing was merged: look at them again."
+                )
+                % {"first": duplicate.number, "second": canonical.number},
+            )
+            return _back(self.event)
+        return self.render(
+            "facilitation/duplicates/confirm.html",
+            {
+                "event": self.event,
+                "duplicate": duplicate,
+                "canonical": canonical,
+                "stamp": stamp,
+                "followers": duplicate_selectors.idea_merges(idea=duplicate)["merged"],
+            },
+        )
 
     def act(self, duplicate, canonical):
         duplicate_services.idea_merge(
-            duplicate=duplicate, canonical=canonical, actor=self.request.user
+            duplicate=duplicate,
+            canonical=canonical,
+            actor=self.request.user,
+            stamp=self.request.POST.get("stamp", ""),
         )
 
     def done(self, duplicate, canonical):
-        self.remember_undo("merge", duplicate)
+        messages.success(
+            self.request,
+            _(
+                "Merged: #%(duplicate)s now points to #%(kept)s. Both ideas and "
+                "their authors are kept; undo it under Recent decisions."
+            )
+            % {"duplicate": duplicate.number, "kept": canonical.number},
+        )
 
 
 class UnmergeView(PairActionView):
@@ -182,7 +226,14 @@ class DismissView(PairActionView):
         )
 
     def done(self, first, second):
-        self.remember_undo("dismiss", first, second)
+        messages.success(
+            self.request,
+            _(
+                "Ideas #%(first)s and #%(second)s are marked as not duplicates; "
+                "undo it under Recent decisions."
+            )
+            % {"first": first.number, "second": second.number},
+        )
 
 
 class UndismissView(PairActionView):

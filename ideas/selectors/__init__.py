@@ -94,6 +94,14 @@ class HistoryEntry:
     # (a merge); empty for the others.
     summary: str = ""
 
+    @property
+    def answer(self) -> str:
+        """What the author was told with the decision: a status decision's text.
+
+        Other reasons (a merge's, an accepted suggestion's) are the staff's.
+        """
+        return self.reason if self.field == IdeaDecision.Field.STATUS else ""
+
 
 def _value_label(field: str, value: str, themes: dict[str, Theme]) -> str:
     if not value:
@@ -111,6 +119,10 @@ def _value_label(field: str, value: str, themes: dict[str, Theme]) -> str:
 
 
 def _summary(field: str, old: str, new: str) -> str:
+    if field == IdeaDecision.Field.STATUS and old == new:
+        return _("New answer (status unchanged: %(status)s)") % {
+            "status": _value_label(field, new, {})
+        }
     if field != IdeaDecision.Field.DUPLICATE:
         return ""
     if old and new:

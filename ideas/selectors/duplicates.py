@@ -5,15 +5,16 @@ works from the vectors the worker has already stored, and says how many ideas
 are still waiting for one.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from ideas.embedding import model_text, text_hash
-from ideas.models import DuplicateDismissal, Idea, IdeaEmbedding
+from ideas.models import DuplicateDismissal, Idea, IdeaDecision, IdeaEmbedding
 
 DEFAULT_LIMIT = 50
 
@@ -55,6 +56,49 @@ def _configured_encoder() -> tuple[str | None, float]:
     return None, float(backend.duplicate_threshold)
 
 
+def queue_threshold(encoder_threshold: float | None = None) -> float:
+    """The similarity from which the queue lists a pair.
+
+    The calibrated ``IDEAS_DUPLICATE_THRESHOLD`` (loadtest/bench_duplicates.py,
+    docs/benchmarks.md), never below the encoder's own measured threshold:
+    the setting is calibrated for the default encoder, and an encoder whose
+    similarities run higher keeps its own floor.
+    """
+    if encoder_threshold is None:
+        encoder_threshold = _configured_encoder()[1]
+    return max(float(settings.IDEAS_DUPLICATE_THRESHOLD), float(encoder_threshold))
+
+
+def closeness(similarity: float, threshold: float) -> str:
+    """How close a pair is, in words a facilitator reads instead of a percentage.
+
+    In the calibration (docs/benchmarks.md) every pair of the demo and the
+    development set scored ``VERY_MARGIN`` or more above the threshold was a
+    real duplicate; just above it sat the few look-alikes that were not.
+    """
+    if similarity >= threshold + VERY_MARGIN:
+        return VERY_SIMILAR
+    return SIMILAR
+
+
+#: How far above the queue's threshold a pair is called very similar.
+VERY_MARGIN = 0.04
+#: The words for :func:`closeness`.
+VERY_SIMILAR = "very_similar"
+SIMILAR = "similar"
+
+
+def pair_stamp(*ideas: Idea) -> str:
+    """A short fingerprint of the ideas as shown, to refuse a decision made on
+    a page older than the ideas (edited, merged or decided since)."""
+    parts = [
+        f"{idea.pk}:{idea.updated_at.isoformat() if idea.updated_at else ''}:"
+        f"{idea.duplicate_of_id or ''}:{idea.status}"
+        for idea in sorted(ideas, key=lambda idea: idea.pk)
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
 def _text_hash(title: str, problem: str, solution: str) -> str:
     # The key ideas_embed() stores: a vector made before an edit no longer
     # stands for the idea. Plain values, not models: building 2,000 Idea
@@ -70,20 +114,26 @@ def duplicate_candidates_eligible(*, event) -> QuerySet[Idea]:
 
 
 def duplicate_candidates(
-    *, event, limit: int = DEFAULT_LIMIT, encoder_id: str | None = None
+    *,
+    event,
+    limit: int = DEFAULT_LIMIT,
+    encoder_id: str | None = None,
+    threshold: float | None = None,
 ) -> DuplicateQueue:
     """Pairs of the event's ideas that are likely the same proposal.
 
     Ideas are compared by their cached vectors for ``encoder_id`` (by default
-    the configured encoder's) at that encoder's measured duplicate threshold,
-    so a Thai idea and its English restatement pair up with a multilingual
-    encoder. Rejected ideas, ideas merged into another and pairs a
-    facilitator dismissed are left out.
+    the configured encoder's) from ``threshold`` (by default
+    :func:`queue_threshold`), so a Thai idea and its English restatement
+    pair up with a multilingual encoder. Rejected ideas, ideas merged into
+    another and pairs a facilitator dismissed are left out.
     """
     from ml.duplicates import Duplicates
     from ml.pipeline import align_languages
 
-    configured_id, threshold = _configured_encoder()
+    configured_id, encoder_threshold = _configured_encoder()
+    if threshold is None:
+        threshold = queue_threshold(encoder_threshold)
     ideas = list(
         duplicate_candidates_eligible(event=event).values_list(
             "pk", "title", "problem", "solution", "language"
@@ -162,3 +212,66 @@ def duplicates_merged(*, event) -> list[Idea]:
         .select_related("theme", "duplicate_of", "duplicate_of__theme")
         .order_by("duplicate_of__number", "number")
     )
+
+
+@dataclass(frozen=True)
+class RecentDecision:
+    """A merge or a "not duplicates" still in effect, newest first in the queue.
+
+    For a merge ``first`` is the idea merged and ``second`` the idea kept;
+    for a dismissal they are the pair, lower number first.
+    """
+
+    kind: str
+    at: object
+    first: Idea
+    second: Idea
+
+
+MERGE, DISMISSAL = "merge", "dismissal"
+
+
+def duplicates_recent(*, event, limit: int = 10) -> list[RecentDecision]:
+    """The event's latest merges and dismissals that can still be undone."""
+    merged = (
+        Idea.objects.of_event(event)
+        .filter(duplicate_of__isnull=False)
+        .select_related("duplicate_of")
+        .annotate(
+            merged_at=Max(
+                "decisions__created_at",
+                filter=Q(decisions__field=IdeaDecision.Field.DUPLICATE),
+            )
+        )
+        .order_by(F("merged_at").desc(nulls_last=True), "-pk")[:limit]
+    )
+    dismissed = (
+        DuplicateDismissal.objects.filter(idea_low__event=event)
+        .select_related("idea_low", "idea_high")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    found = [
+        RecentDecision(MERGE, idea.merged_at, idea, idea.duplicate_of)
+        for idea in merged
+    ]
+    found += [
+        RecentDecision(
+            DISMISSAL,
+            row.created_at,
+            *sorted((row.idea_low, row.idea_high), key=lambda idea: idea.number),
+        )
+        for row in dismissed
+    ]
+    # Sorted in Python: two tables, at most 2 * limit rows.
+    found.sort(key=lambda row: row.at.timestamp() if row.at else 0, reverse=True)
+    return found[:limit]
+
+
+def idea_merges(*, idea: Idea) -> dict:
+    """The merges an idea takes part in: ``into`` (the idea it repeats, or
+    None) and ``merged`` (the ideas merged into it, by number)."""
+    into = None
+    if idea.duplicate_of_id:
+        into = Idea.objects.filter(pk=idea.duplicate_of_id).first()
+    merged = list(Idea.objects.filter(duplicate_of=idea).order_by("number"))
+    return {"into": into, "merged": merged}

@@ -10,6 +10,10 @@ from ideas.selectors import PUBLIC_STATUSES
 from ml.keywords import label_from_keywords
 from ml.text import tokenize
 
+# A PositiveIntegerField holds no more on any database; a larger number in a
+# URL cannot be an idea's, and asking for it would overflow the query.
+_MAX_IDEA_NUMBER = 2_147_483_647
+
 
 @dataclass
 class PublicCluster:
@@ -53,6 +57,30 @@ def readable_ideas(ideas) -> list[Idea]:
         .values_list("pk", flat=True)
     )
     return [idea for idea in ideas if idea.pk in readable]
+
+
+def idea_public_get(*, event, number: int) -> Idea | None:
+    """The idea numbered ``number`` of ``event`` if the public may read it, else None.
+
+    The same rule as the tracker (``Idea.objects.public()``): an idea waiting
+    for moderation, a rejected one, another event's, or one of an event page
+    that is unpublished or restricted is None, as is a number no idea has. The
+    idea it was merged into comes with it, and its theme.
+    """
+    if not isinstance(number, int) or not 0 < number <= _MAX_IDEA_NUMBER:
+        return None
+    return (
+        Idea.objects.of_event(event)
+        .public()
+        .select_related("event", "theme", "duplicate_of", "duplicate_of__event")
+        .filter(number=number)
+        .first()
+    )
+
+
+def idea_public_merged_in(*, idea: Idea) -> list[Idea]:
+    """The public ideas that were merged into ``idea``, by number."""
+    return list(Idea.objects.public().filter(duplicate_of=idea).order_by("number"))
 
 
 def clusters_public(*, event) -> list[PublicCluster]:

@@ -10,11 +10,14 @@ clustering, which is ``ideas.services.clusters``.
 - ``imports``: ideas from a file; purging uploads and exports left behind.
 - ``exports``: exports written by the background worker.
 - ``contacts``: contact details' retention and erasure.
+- ``notifications``: e-mails to authors who asked for them.
+- ``answers``: answer templates.
 - ``duplicates``: merging duplicate ideas, and pairs that are not.
 - ``suggestions``: embeddings and the model's theme suggestions.
 - ``clusters``: clustering runs and facilitators' edits of clusters.
 """
 
+from ideas.services.answers import answer_template_delete, answer_template_save
 from ideas.services.contacts import contacts_erase, contacts_purge_expired
 from ideas.services.duplicates import (
     duplicate_dismiss,
@@ -39,6 +42,11 @@ from ideas.services.moderation import (
     idea_set_status,
     idea_set_theme,
 )
+from ideas.services.notifications import (
+    author_notify,
+    notifications_stop,
+    tracking_link_send,
+)
 from ideas.services.submissions import Submission, idea_submit
 from ideas.services.suggestions import (
     idea_suggest_theme,
@@ -53,6 +61,9 @@ __all__ = [
     "TAG_MAX_LENGTH",
     "ImportResult",
     "Submission",
+    "answer_template_delete",
+    "answer_template_save",
+    "author_notify",
     "clean_tags",
     "contacts_erase",
     "contacts_purge_expired",
@@ -76,5 +87,7 @@ __all__ = [
     "ideas_import_request",
     "ideas_suggest_themes",
     "import_uploads_purge",
+    "notifications_stop",
     "theme_suggestions_request",
+    "tracking_link_send",
 ]

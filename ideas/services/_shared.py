@@ -11,6 +11,7 @@ from django.db.models import Max
 from wagtail.models import Page
 
 from ideas.models import Idea, IdeaDecision
+from ideas.services.notifications import author_notify_request
 from ml.text import detect_language, normalize_text
 
 # Checking the unique constraints costs a query each per idea, which a busy
@@ -67,3 +68,4 @@ def log_decision(
     )
     decision.full_clean()
     decision.save()
+    author_notify_request(decision=decision)

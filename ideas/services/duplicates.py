@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ideas import access
 from ideas.models import DuplicateDismissal, Idea, IdeaDecision
+from ideas.selectors.duplicates import pair_stamp
 from ideas.services._shared import log_decision
 from ml.text import normalize_text
 
@@ -60,13 +61,62 @@ def _point(*, idea: Idea, to: Idea | None) -> None:
     idea.save(update_fields=["duplicate_of", "updated_at"])
 
 
-def idea_merge(*, duplicate: Idea, canonical: Idea, actor, reason: str = "") -> Idea:
+def _refuse_merge(current: Idea, target: Idea) -> None:
+    """Raise why ``current`` cannot be merged into ``target``, if it cannot."""
+    if target.duplicate_of_id is not None:
+        raise ValidationError(
+            _(
+                "Idea #%(number)s is itself merged into idea #%(other)s: "
+                "merge into #%(other)s instead."
+            )
+            % {"number": target.number, "other": target.duplicate_of.number},
+            code="canonical_is_duplicate",
+        )
+    if current.duplicate_of_id is not None:
+        raise ValidationError(
+            _(
+                "Idea #%(number)s is already merged into idea #%(other)s; "
+                "undo that merge first."
+            )
+            % {"number": current.number, "other": current.duplicate_of.number},
+            code="already_merged",
+        )
+    if target.status == Idea.Status.REJECTED:
+        raise ValidationError(
+            _(
+                "Idea #%(number)s is rejected, so it cannot carry on another "
+                "idea. Accept it first, or merge the other way round."
+            )
+            % {"number": target.number},
+            code="canonical_rejected",
+        )
+
+
+def idea_merge_check(*, duplicate: Idea, canonical: Idea, actor) -> None:
+    """Refuse, as :func:`idea_merge` would, a merge that cannot be made; write nothing.
+
+    For the confirmation step, which must not offer a merge that would fail.
+
+    Raises
+    ------
+    PermissionDenied, ValidationError
+        As :func:`idea_merge`.
+    """
+    access.require_facilitator(actor=actor, event=duplicate.event)
+    _check_same_event(duplicate, canonical)
+    _refuse_merge(duplicate, canonical)
+
+
+def idea_merge(
+    *, duplicate: Idea, canonical: Idea, actor, reason: str = "", stamp: str = ""
+) -> Idea:
     """Mark ``duplicate`` as a duplicate of ``canonical``, which carries on.
 
     Both ideas and both authors' contacts are kept. Ideas already merged into
     ``duplicate`` are pointed at ``canonical`` too, so no chain forms; each
     change is logged. Merging an idea into the idea it is already merged into
-    changes nothing.
+    changes nothing. With ``stamp`` (``pair_stamp`` of the ideas as a page
+    showed them), a merge of ideas changed since is refused.
 
     Raises
     ------
@@ -75,7 +125,8 @@ def idea_merge(*, duplicate: Idea, canonical: Idea, actor, reason: str = "") -> 
     ValidationError
         For ideas of different events, an idea merged into itself, a
         ``canonical`` that is itself merged into another idea or rejected,
-        or a ``duplicate`` already merged into a different idea.
+        or a ``duplicate`` already merged into a different idea, or a
+        ``stamp`` the ideas no longer match.
     """
     access.require_facilitator(actor=actor, event=duplicate.event)
     _check_same_event(duplicate, canonical)
@@ -85,33 +136,16 @@ def idea_merge(*, duplicate: Idea, canonical: Idea, actor, reason: str = "") -> 
         current, target = rows[duplicate.pk], rows[canonical.pk]
         if current.duplicate_of_id == target.pk:
             return current
-        if target.duplicate_of_id is not None:
+        if stamp and pair_stamp(current, target) != stamp:
             raise ValidationError(
                 _(
-                    "Idea #%(number)s is itself merged into idea #%(other)s: "
-                    "merge into #%(other)s instead."
+                    "Idea #%(first)s or #%(second)s changed after this page was "
+                    "shown. Nothing was merged: look at them again."
                 )
-                % {"number": target.number, "other": target.duplicate_of.number},
-                code="canonical_is_duplicate",
+                % {"first": current.number, "second": target.number},
+                code="stale",
             )
-        if current.duplicate_of_id is not None:
-            raise ValidationError(
-                _(
-                    "Idea #%(number)s is already merged into idea #%(other)s; "
-                    "undo that merge first."
-                )
-                % {"number": current.number, "other": current.duplicate_of.number},
-                code="already_merged",
-            )
-        if target.status == Idea.Status.REJECTED:
-            raise ValidationError(
-                _(
-                    "Idea #%(number)s is rejected, so it cannot carry on another "
-                    "idea. Accept it first, or merge the other way round."
-                )
-                % {"number": target.number},
-                code="canonical_rejected",
-            )
+        _refuse_merge(current, target)
         # Ideas merged into the duplicate follow it, so the canonical idea is
         # always one step away and no cycle can form.
         followers = list(

@@ -27,11 +27,16 @@ def _locked(idea: Idea) -> Idea:
 
 
 def idea_set_status(*, idea: Idea, status: str, actor, reason: str = "") -> Idea:
-    """Move an idea to ``status`` and record who did it; a rejection needs a reason.
+    """Move an idea to ``status`` with an answer to its author; record who did it.
 
-    Setting the status it already has changes and records nothing.
+    ``reason`` is the answer: the author reads it on the tracking page (and
+    in an e-mail, when they asked for one), everyone on the idea's public page
+    once it is public. A rejection needs one. The same status with another
+    answer is a new decision, logged and sent like any; the same status and
+    answer change and record nothing.
 
-    Raises PermissionDenied when ``actor`` may not facilitate the idea's event
+    Raises ValidationError for a missing or too long answer, and
+    PermissionDenied when ``actor`` may not facilitate the idea's event
     (``actor`` None is the system, which may).
     """
     access.require_facilitator(actor=actor, event=idea.event)
@@ -46,13 +51,11 @@ def idea_set_status(*, idea: Idea, status: str, actor, reason: str = "") -> Idea
         )
     with transaction.atomic():
         current = _locked(idea)
-        if current.status == status and (
-            status != Idea.Status.REJECTED or current.status_reason == reason
-        ):
+        if current.status == status and current.status_reason == reason:
             return current
         old = current.status
         current.status = status
-        current.status_reason = reason if status == Idea.Status.REJECTED else ""
+        current.status_reason = reason
         current.full_clean()
         current.save(update_fields=["status", "status_reason", "updated_at"])
         log_decision(

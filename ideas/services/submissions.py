@@ -52,6 +52,7 @@ def idea_submit(
     contact_email: str = "",
     contact_phone: str = "",
     consent: bool = False,
+    notify_by_email: bool = False,
     submitter_key: str = "",
 ) -> Submission:
     """Store a participant's idea and, with consent, how to reach them.
@@ -65,7 +66,8 @@ def idea_submit(
     ValidationError
         When the event no longer accepts submissions (code ``"closed"``), the
         theme belongs to another event, contact details come without consent,
-        or a field is empty or too long.
+        e-mails are asked for without an address, or a field is empty or too
+        long.
     """
     if not event.accepts_submissions:
         raise ValidationError(_("This event no longer accepts ideas."), code="closed")
@@ -91,6 +93,15 @@ def idea_submit(
             {
                 "consent": _(
                     "Tick the consent box to leave contact details, or clear them."
+                )
+            }
+        )
+    if notify_by_email and not contact["email"]:
+        raise ValidationError(
+            {
+                "notify_by_email": _(
+                    "Give your e-mail address to get e-mails about your idea, or "
+                    "untick this box."
                 )
             }
         )
@@ -130,6 +141,7 @@ def idea_submit(
                 idea=idea,
                 consent_at=timezone.now(),
                 consent_text_version=settings.IDEAS_CONSENT_TEXT_VERSION,
+                notify_by_email=notify_by_email,
                 **contact,
             )
             record.full_clean()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from ideas.models import Cluster, ClusteringRun, ClusterMembership, Idea
+from ideas.selectors.triage import suggestion_summary
 from ideas.services import clusters as cluster_services
 from ideas.services.suggestions import ideas_embed_event
 from tests.browser.conftest import log_in
@@ -107,7 +108,10 @@ def test_facilitator_confirms_a_suggestion_renames_and_pins_and_a_rerun_keeps_th
     # The suggestion, its confidence and its reasons, titles shown as text.
     row = desktop.locator("tr").filter(has_text=suggested.title)
     assert row.count() == 1
-    assert "82%" in row.inner_text()
+    # How sure the model is, in words, with the evidence a person can check.
+    suggested.refresh_from_db()
+    assert suggestion_summary(suggested).headline in row.inner_text()
+    assert "82%" not in row.inner_text()
     assert "data, government" in row.inner_text()
     screenshot(desktop, "workbench-1-dashboard")
     follow(desktop, row.get_by_role("button", name=gettext("Accept"), exact=True))

@@ -79,7 +79,8 @@ def test_similar_accepted_ideas_and_a_suggested_theme_are_shown(event, ideas):
     assert "ไอเดียที่คล้ายกันซึ่งผ่านการพิจารณาแล้ว" in body or "Similar ideas" in body
     assert f"#{ideas['accepted'].number} " in body
     assert f"#{ideas['shortlisted'].number} " in body
-    assert f"{event.ideas_url}?idea={ideas['shortlisted'].number}" in body
+    # Each hint opens the idea's own public page.
+    assert f"{event.ideas_url}{ideas['shortlisted'].number}/" in body
     assert "รัฐบาลดิจิทัลและข้อมูลเปิด" in body  # the suggested theme, in Thai
     assert response["Cache-Control"].count("no-store") == 1
 

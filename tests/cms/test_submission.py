@@ -151,3 +151,24 @@ def test_no_personal_data_in_logs(client, event, caplog):
     assert Idea.objects.count() == 1
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "somchai@example.org" not in logged and "080-000-0101" not in logged
+
+
+def test_mails_about_changes_are_asked_for_on_the_form_and_need_an_address(
+    client, event
+):
+    refused = post(
+        client, event, contact_name="สมชาย", consent="on", notify_by_email="on"
+    )
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert VALID["problem"] in body  # what was typed is kept
+    assert not Idea.objects.exists()
+    taken = post(
+        client,
+        event,
+        contact_email="somchai@example.org",
+        consent="on",
+        notify_by_email="on",
+    )
+    assert taken.status_code == 302
+    assert Contact.objects.get().notify_by_email

@@ -74,7 +74,7 @@ def test_merge_undo_and_the_merged_list(staff, event, pair):
     right.refresh_from_db()
     assert right.duplicate_of == left
     assert Contact.objects.filter(idea__in=pair).count() == 2
-    # The success notice offers to undo, and the merge is listed.
+    # Recent decisions offer to undo, and the merge is listed.
     assert body.count(reverse("duplicates:unmerge", args=[event.pk])) == 2
     assert f"<td>#{right.number} ลดสำเนาเอกสาร" in body
 
@@ -85,11 +85,14 @@ def test_merge_undo_and_the_merged_list(staff, event, pair):
     assert f'name="first" value="{right.pk}"' in body  # back in the queue
 
 
-def test_the_undo_notice_shows_once(staff, event, pair):
+def test_the_undo_stays_at_the_top_after_leaving_the_page(staff, event, pair):
     staff.post(url("merge", event), {"first": pair[1].pk, "second": pair[0].pk})
     unmerge = reverse("duplicates:unmerge", args=[event.pk])
-    assert staff.get(url("queue", event)).content.decode().count(unmerge) == 2
-    assert staff.get(url("queue", event)).content.decode().count(unmerge) == 1
+    for _visit in range(2):
+        body = staff.get(url("queue", event)).content.decode()
+        assert body.count(unmerge) == 2
+        # The first undo is the recent decisions' one, above the pairs.
+        assert body.index(unmerge) < body.index(f"<td>#{pair[1].number} ลดสำเนา")
 
 
 def test_not_duplicates_and_its_undo(staff, event, pair):
@@ -140,8 +143,13 @@ def test_the_queue_says_how_many_ideas_wait_for_a_vector(staff, event, pair):
 
 
 def test_get_never_changes_anything(staff, event, pair):
-    for name in ("merge", "unmerge", "dismiss", "undismiss"):
+    for name in ("unmerge", "dismiss", "undismiss"):
         assert staff.get(url(name, event)).status_code == 405
+    # A GET of the merge is its confirmation page.
+    confirm = staff.get(
+        url("merge", event), {"first": pair[1].pk, "second": pair[0].pk}
+    )
+    assert confirm.status_code == 200
     assert not Idea.objects.filter(duplicate_of__isnull=False).exists()
 
 

@@ -1,5 +1,8 @@
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from wagtail.log_actions import log
 
 from ideas import services
@@ -290,3 +293,92 @@ def test_an_event_with_ideas_cannot_be_deleted(
         assert response["Location"] == edit
         assert type(page).objects.filter(pk=page.pk).exists()
     assert Idea.objects.count() == len(ideas)
+
+
+def rows_of(body: str) -> str:
+    """The listing's rows, without its filters and header."""
+    table = body[body.index('<table class="listing') :]
+    return table[table.index("<tbody") : table.index("</tbody>")]
+
+
+def test_rows_show_an_excerpt_of_problem_and_solution(client, facilitator, event):
+    IdeaFactory(
+        event=event,
+        title="ศูนย์บริการร่วม",
+        problem="ประชาชนต้องเดินทางไปหลายหน่วยงาน " * 20 + SCRIPT,
+        solution="รวมบริการไว้ที่จุดเดียว " + SCRIPT,
+    )
+    client.force_login(facilitator)
+    rows = rows_of(client.get(LIST_URL).content.decode())
+    assert "ประชาชนต้องเดินทางไปหลายหน่วยงาน" in rows
+    assert "…" in rows  # a long problem is cut, not shown whole
+    assert rows.count("ประชาชนต้องเดินทางไปหลายหน่วยงาน") < 6
+    assert "รวมบริการไว้ที่จุดเดียว &lt;script&gt;" in rows
+    assert SCRIPT not in rows
+
+
+def test_rows_do_not_repeat_the_event_when_filtered_by_it(
+    client, facilitator, event, ideas
+):
+    client.force_login(facilitator)
+    name = escape(event.title)
+    unfiltered = rows_of(client.get(LIST_URL).content.decode())
+    assert unfiltered.count(name) == len(ideas)
+    filtered = rows_of(client.get(LIST_URL, {"event": event.pk}).content.decode())
+    assert name not in filtered
+    assert "One-stop service portal" in filtered
+
+
+def test_a_save_returns_to_the_list_with_its_filters(client, facilitator, event, ideas):
+    client.force_login(facilitator)
+    query = f"event={event.pk}&status=submitted&language=en"
+    body = client.get(f"{LIST_URL}?{query}").content.decode()
+    edit = edit_url(ideas[1])
+    # The row's link carries the listing it came from.
+    start = body.index(f'href="{edit}?next=')
+    link = body[start + len('href="') : body.index('"', start + len('href="'))]
+    link = link.replace("&amp;", "&")
+    page = client.get(link).content.decode()
+    assert "next=" in page  # the form posts back with it
+    back = parse_qs(urlsplit(link).query)["next"][0]
+    assert back == f"{LIST_URL}?{query}"
+    response = client.post(
+        link,
+        {"status": "accepted", "status_reason": "", "theme": "", "tags": ""},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == back
+    assert Idea.objects.get(pk=ideas[1].pk).status == "accepted"
+    listing = client.get(response["Location"]).content.decode()
+    # Still filtered on submitted English ideas: the one just accepted is gone.
+    assert '<table class="listing' not in listing
+
+
+def test_a_save_never_returns_to_another_site(client, facilitator, ideas):
+    client.force_login(facilitator)
+    response = client.post(
+        f"{edit_url(ideas[1])}?next=https://evil.example/",
+        {"status": "accepted", "status_reason": "", "theme": "", "tags": ""},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == LIST_URL
+
+
+def test_the_suggestion_column_explains_itself_without_percentages(
+    client, facilitator, event, themes, ideas
+):
+    Idea.objects.filter(pk=ideas[0].pk).update(
+        suggested_theme=themes[1],
+        suggestion_confidence=1.0,
+        suggestion_reasons={
+            "nearest": [
+                {"number": 1, "theme": "digital", "similarity": 0.29},
+                {"number": 2, "theme": "services", "similarity": 0.41},
+            ]
+        },
+    )
+    Idea.objects.filter(pk=ideas[1].pk).update(suggestion_confidence=0.67)
+    client.force_login(facilitator)
+    rows = rows_of(client.get(LIST_URL).content.decode())
+    assert "รัฐบาลดิจิทัล" in rows
+    assert "100%" not in rows and "67%" not in rows

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from cms.models import EventPage
 from ideas import access
 from ideas.models import Cluster, ClusteringRun, ClusterMembership, Idea
+from ideas.selectors.triage import suggestion_summary
 from ideas.services import clusters as cluster_services
 from tests.factories import SCRIPT, TOPICS, EventPageFactory, IdeaFactory, UserFactory
 from workbench import roles
@@ -187,7 +188,9 @@ def test_the_dashboard_shows_counts_and_suggestions_with_reasons(
     rows = set(map(int, re.findall(r'name="theme_(\d+)"', body)))
     assert rows == {awaiting["sure"].pk, awaiting["unsure"].pk, awaiting["second"].pk}
 
-    assert "87%" in body  # the confidence
+    # The confidence in words, as on the triage screen; no bare percentage.
+    assert suggestion_summary(awaiting["sure"]).headline in body
+    assert "87%" not in body
     assert gettext("Can't decide") in body
     assert "#41" in body and "72%" in body  # why: the nearest idea
     assert "ข้อมูล, ดิจิทัล" in body  # why: the shared words
@@ -279,7 +282,7 @@ def test_other_facilitators_and_policy_writers_cannot_decide_themes(
     body = text_of(
         login(policy_writer).get(reverse("workbench:event", args=[event.pk]))
     )
-    assert "87%" in body
+    assert suggestion_summary(awaiting["sure"]).headline in body
     assert 'name="accept"' not in body
     assert reverse("workbench:refresh_suggestions", args=[event.pk]) not in body
 

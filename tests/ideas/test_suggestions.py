@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from ideas import services, tasks
 from ideas.models import Idea, IdeaDecision, IdeaEmbedding
+from ideas.selectors.triage import suggestion_summary
 from tests.factories import IdeaFactory, ThemeFactory
 
 pytestmark = pytest.mark.usefixtures("fast_model")
@@ -102,7 +103,9 @@ def test_accepting_a_suggestion_is_a_recorded_decision(
     assert decision.actor == facilitator and "lexical" in decision.reason
     assert Idea.objects.get(pk=other.pk).theme is None
     listing = client.get(reverse("wagtailsnippets_ideas_idea:list")).content.decode()
-    assert "%)" in listing  # the suggestion column shows a confidence
+    # The suggestion column says how sure the model is in words, no percentage.
+    assert suggestion_summary(new).headline in listing
+    assert "%)" not in listing
 
 
 def test_the_task_ignores_a_vanished_idea(db):

@@ -396,13 +396,19 @@ def build_rules():
         rules[f"workbench:{name}"] = Rule(
             by_event_id(f"workbench:{name}"), READS_WORKBENCH.get
         )
-    for name in ("themes", "refresh_suggestions", "shortlist_change", "run"):
+    for name in ("themes", "refresh_suggestions", "shortlist_change", "run", "triage"):
         rules[f"workbench:{name}"] = Rule(
             by_event_id(f"workbench:{name}"),
             FACILITATES.get,
             post=True,
             writers=FACILITATES.get,
         )
+    rules["workbench:answers"] = Rule(
+        by_event_id("workbench:answers"),
+        READS_WORKBENCH.get,
+        post=True,
+        writers=FACILITATES.get,
+    )
     rules["workbench:index"] = Rule(
         single("workbench:index"), FACILITATORS | {"writer"}
     )
@@ -516,6 +522,15 @@ def build_rules():
     rules["idea_track"] = public(
         per_event(lambda w, x: reverse("idea_track", args=[w.token[x]])),
         forbidden={contact_name(x) for x in "AB"} | {contact_email(x) for x in "AB"},
+    )
+    # Mailing a tracking link takes a POST from its own page; a GET is refused.
+    rules["idea_track_mail"] = public(
+        per_event(lambda w, x: reverse("idea_track_mail", args=[w.token[x]])),
+        outcomes={METHOD},
+    )
+    # The link in a mail asks before it stops anything.
+    rules["notifications_stop"] = public(
+        lambda w: [Case(reverse("notifications_stop", args=["not-a-signed-link"]))]
     )
     for name in (
         "set_language",

@@ -77,6 +77,10 @@ DECLARED = {
     "workbench:event": ["page"],
     "workbench:clusters": ["scope"],
     "workbench:map": ["scope", "colour"],
+    "workbench:triage": ["status", "theme", "language", "idea", "from"],
+    "workbench:answers": ["edit"],
+    # The merge's confirmation step: the pair and the page's stamp of it.
+    "duplicates:merge": ["first", "second", "stamp"],
     "ideas_export": ["event", "format"],
     # New nodes open with their parent filled in (strategy.viewsets).
     "wagtailsnippets_strategy_strategicissue:add": ["framework"],

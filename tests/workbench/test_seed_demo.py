@@ -7,6 +7,7 @@ from django.core.management import call_command
 from cms.models import EventPage
 from ideas import access
 from ideas.models import (
+    AnswerTemplate,
     Cluster,
     ClusteringRun,
     Contact,
@@ -42,6 +43,7 @@ def counts():
         Cluster.objects.count(),
         IdeaEmbedding.objects.count(),
         EventPage.facilitators.through.objects.count(),
+        AnswerTemplate.objects.count(),
         # Suggestions refreshed again would show here.
         tuple(
             Idea.objects.order_by("pk").values_list(
@@ -109,6 +111,10 @@ def test_seed_demo_populates_the_workbench():
     assert run.n_clusters == clusters.count() >= 2
     assert all(cluster.label for cluster in clusters)
     assert f"clustering run {run.pk}" in output
+    # Facilitators find answers ready to give, in both languages.
+    templates = AnswerTemplate.objects.filter(event=event)
+    assert {"accepted", "rejected"} <= set(templates.values_list("status", flat=True))
+    assert all(template.text_th and template.text_en for template in templates)
 
 
 @pytest.mark.django_db

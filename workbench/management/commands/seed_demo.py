@@ -10,6 +10,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from cms.models import EventIndexPage, EventPage, HomePage
+from ideas import services
 from ideas.models import Theme
 from workbench import roles
 from workbench.demo import loader
@@ -60,6 +61,7 @@ class Command(BaseCommand):
                 event = self._event(index, site["event"], site["themes"])
                 self._facilitators(event, users, site["event_facilitators"])
                 actor = users["facilitator"][0]
+                self._answer_templates(event, site["answer_templates"], actor)
                 new_ideas = seed_ideas(
                     event,
                     loader.ideas(),
@@ -143,6 +145,14 @@ class Command(BaseCommand):
                 Theme.objects.create(event=event, sort_order=order, **theme)
                 self.created.append(f"theme {theme['code']}")
         return event
+
+    def _answer_templates(self, event: EventPage, specs: list, actor) -> None:
+        """The event's answer templates; one a facilitator changed since stays."""
+        existing = set(event.answer_templates.values_list("name", flat=True))
+        for spec in specs:
+            if spec["name"] not in existing:
+                services.answer_template_save(event=event, actor=actor, **spec)
+                self.created.append(f"answer template {spec['name']}")
 
     def _facilitators(self, event: EventPage, users: dict, usernames: list) -> None:
         """Name the demo facilitators on the event; one named since stays."""
