@@ -73,6 +73,9 @@ def home(transactional_db, settings):
 
 
 PHONE = {"width": 360, "height": 740}
+# An open-data idea's text, as the hint tests type it and find it again.
+PROBLEM = "ประชาชนหาข้อมูลเปิดของรัฐไม่เจอ open data is scattered"
+SOLUTION = "รวมข้อมูลเปิดไว้ในแอปเดียว one open data app"
 
 
 def open_page(browser, **options):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from ideas.models import Idea
 from ideas.services.suggestions import ideas_embed_event
-from tests.browser.conftest import PHONE, open_page
+from tests.browser.conftest import PHONE, PROBLEM, SOLUTION, open_page
 from tests.factories import SCRIPT, IdeaFactory
 
 pytestmark = [
@@ -16,8 +16,6 @@ pytestmark = [
 ]
 
 TITLE = "แอปข้อมูลเปิดภาครัฐ open data portal"
-PROBLEM = "ประชาชนหาข้อมูลเปิดของรัฐไม่เจอ open data is scattered"
-SOLUTION = "รวมข้อมูลเปิดไว้ในแอปเดียว one open data app"
 
 
 @pytest.fixture

@@ -16,20 +16,6 @@ TEXT = "ลดสำเนาเอกสารราชการ ให้ห�
 
 
 @pytest.fixture
-def runner(facilitator, event):
-    # A page's many-to-many is kept in memory until the page is saved.
-    event.facilitators.add(facilitator)
-    event.save()
-    return facilitator
-
-
-@pytest.fixture
-def staff(client, runner):
-    client.force_login(runner)
-    return client
-
-
-@pytest.fixture
 def pair(event):
     ideas = [
         services.idea_submit(

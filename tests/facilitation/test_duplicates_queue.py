@@ -20,19 +20,6 @@ SOLUTION = "ตรวจสอบข้อมูลจากบัตรปร�
 BENEFIT = "ประชาชนไม่ต้องถ่ายเอกสาร"
 
 
-@pytest.fixture
-def runner(facilitator, event):
-    event.facilitators.add(facilitator)
-    event.save()
-    return facilitator
-
-
-@pytest.fixture
-def staff(client, runner):
-    client.force_login(runner)
-    return client
-
-
 def submit(event, suffix=""):
     return services.idea_submit(
         event=event,
