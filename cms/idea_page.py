@@ -4,6 +4,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from ideas.selectors.public import idea_public_get, idea_public_merged_in
+from judging.selectors import results as judging_selectors
 from strategy import selectors as strategy_selectors
 
 
@@ -42,6 +43,7 @@ def idea_page(request, *, page, number: int):
                 (merged, idea_page_url(page, merged.number))
                 for merged in idea_public_merged_in(idea=idea)
             ],
+            "judging": judging_selectors.idea_outcome(idea=idea),
             "adoptions": strategy_selectors.ideas_adoptions(ideas=[idea]).get(
                 idea.pk, []
             ),

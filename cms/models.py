@@ -89,8 +89,8 @@ class EventIndexPage(IntroPage):
 class EventPage(RoutablePageMixin, BilingualMixin, Page):
     """An event where participants submit ideas; its themes are edited inline.
 
-    Its ``ideas/`` route is the public idea tracker, and ``ideas/<number>/``
-    the page of each idea on it.
+    Its ``ideas/`` route is the public idea tracker, ``ideas/<number>/``
+    the page of each idea on it, and ``wall/`` the projector's event wall.
     """
 
     english_title = models.CharField(_("title in English"), max_length=255, blank=True)
@@ -223,6 +223,18 @@ class EventPage(RoutablePageMixin, BilingualMixin, Page):
         from cms.hints import hints
 
         return hints(request, page=self)
+
+    @path("wall/", name="wall")
+    def wall_route(self, request):
+        from cms.wall import wall
+
+        return wall(request, page=self)
+
+    @path("wall/data/", name="wall_data")
+    def wall_data_route(self, request):
+        from cms.wall import wall_data_view
+
+        return wall_data_view(request, page=self)
 
     @property
     def ideas_url(self) -> str:

@@ -23,6 +23,7 @@ from ideas import selectors, services, tasks
 from ideas.numbers import whole_number
 from ideas.selectors.hints import Hints
 from ideas.selectors.public import idea_public_get
+from judging.selectors import results as judging_selectors
 from ml.collation import thai_sort_key
 from strategy import selectors as strategy_selectors
 
@@ -197,6 +198,7 @@ def idea_track(request, token: str):
         {
             "idea": idea,
             "history": selectors.idea_history(idea=idea),
+            "judging": judging_selectors.idea_outcome(idea=idea),
             # Drafts are the office's until approved: their measures are only
             # counted, not named.
             "measures": [m for m in measures if m.adopted],

@@ -10,6 +10,8 @@ from facilitation.views import (
     dashboard,
     duplicates,
     idea_map,
+    judging,
+    judging_setup,
     shortlist,
     themes,
     triage,
@@ -74,6 +76,31 @@ class WorkbenchViewSet(ViewSet):
                 "<int:event_id>/answers/",
                 answers.AnswerTemplatesView.as_view(),
                 name="answers",
+            ),
+            path(
+                "<int:event_id>/judging/new/",
+                judging_setup.JudgingNewRoundView.as_view(),
+                name="judging_new",
+            ),
+            path(
+                "<int:event_id>/judging/<int:round_id>/setup/",
+                judging_setup.JudgingSetupView.as_view(),
+                name="judging_setup",
+            ),
+            path(
+                "<int:event_id>/judging/",
+                judging.JudgingRoundsView.as_view(),
+                name="judging",
+            ),
+            path(
+                "<int:event_id>/judging/<int:round_id>/",
+                judging.JudgingResultsView.as_view(),
+                name="judging_results",
+            ),
+            path(
+                "<int:event_id>/judging/<int:round_id>/export.<str:format>",
+                judging.JudgingExportView.as_view(),
+                name="judging_export",
             ),
         ]
 

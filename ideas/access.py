@@ -247,3 +247,33 @@ def log_entries_readable(user, entries: QuerySet) -> QuerySet:
             & ~Q(object_id__in=keys)
         )
     return entries
+
+
+# Judging. A round is run by its event's facilitators; a judge (an account, or
+# a person holding an invitation link) scores only the ideas assigned to them
+# while the round is open, and reads the panel's scores of an idea only once
+# they have submitted their own.
+
+
+def can_run_judging(user, event) -> bool:
+    """Whether ``user`` may prepare, open, close and read ``event``'s rounds."""
+    return can_facilitate(user, event)
+
+
+def _assignment(judge, idea):
+    return (
+        apps.get_model("judging", "Assignment")
+        .objects.filter(judge=judge, idea=idea)
+        .first()
+    )
+
+
+def judge_may_score(judge, idea) -> bool:
+    """Whether ``judge`` may score ``idea`` now: assigned, round open."""
+    return judge.round.is_open and _assignment(judge, idea) is not None
+
+
+def judge_may_read_panel(judge, idea) -> bool:
+    """Whether ``judge`` may read the other judges' scores of ``idea``."""
+    assignment = _assignment(judge, idea)
+    return assignment is not None and assignment.submitted_at is not None

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "facilitation",
     "cms",
     "strategy",
+    "judging",
     "ideas",
     # Wagtail
     "wagtail.contrib.forms",
@@ -329,7 +330,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         name: {"level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")}
-        for name in ("workbench", "cms", "strategy", "ideas", "ml")
+        for name in ("workbench", "cms", "strategy", "judging", "ideas", "ml")
     },
 }
 

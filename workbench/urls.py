@@ -25,6 +25,7 @@ urlpatterns = [
         name="notifications_stop",
     ),
     path("search/", cms_search.search, name="search"),
+    path("judging/", include("judging.urls")),
     path("api/v1/", cms_api.api_index, name="api_index"),
     path("api/v1/events/", cms_api.api_events, name="api_events"),
     path("api/v1/events/<slug:slug>/", cms_api.api_event, name="api_event"),

@@ -181,8 +181,13 @@ def idea_moderate(
     return current
 
 
-def idea_set_shortlisted(*, idea: Idea, actor, shortlisted: bool = True) -> Idea:
+def idea_set_shortlisted(
+    *, idea: Idea, actor, shortlisted: bool = True, reason: str = ""
+) -> Idea:
     """Mark an accepted idea ready to implement, or take it off the shortlist.
+
+    ``reason`` is the answer to the author, as for any change of status (a
+    judging round's selection gives its result).
 
     Only an accepted idea goes on the shortlist: the public is told an idea is
     ready to implement, so it must have been moderated and accepted first. A
@@ -222,7 +227,7 @@ def idea_set_shortlisted(*, idea: Idea, actor, shortlisted: bool = True) -> Idea
             if current.status != Idea.Status.SHORTLISTED:
                 raise ValidationError(_("The idea is not on the shortlist."))
             status = _status_before_shortlist(current)
-        return idea_set_status(idea=current, status=status, actor=actor)
+        return idea_set_status(idea=current, status=status, actor=actor, reason=reason)
 
 
 def _status_before_shortlist(idea: Idea) -> str:

@@ -21,6 +21,7 @@ from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.log_actions import log
 
 from ideas.models import Cluster, ClusteringRun, Contact, Idea, IdeaDecision
+from judging.models import Round
 from strategy.models import MeasureIdea, NationalMilestone
 from tests.conftest import name_facilitator
 from tests.factories import (
@@ -150,6 +151,7 @@ class World:
     def __init__(self, event_index):
         self.events, self.secret, self.public, self.contact = {}, {}, {}, {}
         self.cluster, self.run, self.users, self.token = {}, {}, {}, {}
+        self.round = {}
         for x in "AB":
             event = EventPageFactory(parent=event_index, slug=f"matrix-{x.lower()}")
             theme = ThemeFactory(event=event, code="digital")
@@ -180,6 +182,7 @@ class World:
             )
             self.cluster[x].memberships.create(idea=self.secret[x])
             self.cluster[x].memberships.create(idea=self.public[x])
+            self.round[x] = Round.objects.create(event=event, name=f"Round {x}")
         groups = {
             "fac_a": [roles.FACILITATOR],
             "fac_b": [roles.FACILITATOR],
@@ -409,6 +412,45 @@ def build_rules():
         post=True,
         writers=FACILITATES.get,
     )
+    rules["workbench:judging_new"] = Rule(
+        by_event_id("workbench:judging_new"),
+        FACILITATES.get,
+        post=True,
+        writers=FACILITATES.get,
+    )
+    rules["workbench:judging_setup"] = Rule(
+        per_event(
+            lambda w, x: reverse(
+                "workbench:judging_setup", args=[w.events[x].pk, w.round[x].pk]
+            )
+        ),
+        FACILITATES.get,
+        post=True,
+        writers=FACILITATES.get,
+    )
+    # Judging: the rounds' list for readers, results and exports for runners.
+    rules["workbench:judging"] = Rule(
+        by_event_id("workbench:judging"), READS_WORKBENCH.get
+    )
+    rules["workbench:judging_results"] = Rule(
+        per_event(
+            lambda w, x: reverse(
+                "workbench:judging_results", args=[w.events[x].pk, w.round[x].pk]
+            )
+        ),
+        FACILITATES.get,
+        post=True,
+        writers=FACILITATES.get,
+    )
+    rules["workbench:judging_export"] = Rule(
+        per_event(
+            lambda w, x: reverse(
+                "workbench:judging_export",
+                args=[w.events[x].pk, w.round[x].pk, "csv"],
+            )
+        ),
+        FACILITATES.get,
+    )
     rules["workbench:index"] = Rule(
         single("workbench:index"), FACILITATORS | {"writer"}
     )
@@ -504,6 +546,10 @@ def build_rules():
             Case(w.events["A"].url),
             Case(w.events["A"].url + "ideas/"),
             Case(w.events["B"].url + "ideas/"),
+            # The projector's wall and its data: counts and public ideas only.
+            Case(w.events["A"].url + "wall/"),
+            Case(w.events["A"].url + "wall/data/"),
+            Case(w.events["B"].url + "wall/data/"),
         ]
     )
     rules["search"] = public(lambda w: [Case(reverse("search"), query={"q": SEARCHED})])
@@ -526,6 +572,23 @@ def build_rules():
     # Mailing a tracking link takes a POST from its own page; a GET is refused.
     rules["idea_track_mail"] = public(
         per_event(lambda w, x: reverse("idea_track_mail", args=[w.token[x]])),
+        outcomes={METHOD},
+    )
+    # Judges are named in a round, not by a role: every role is refused a
+    # round's screens, and an invitation link asks before it is used.
+    rules["judging:join"] = public(
+        lambda w: [Case(reverse("judging:join", args=["not-a-judging-link"]))]
+    )
+    rules["judging:worklist"] = public(single("judging:worklist", 1), outcomes={DENY})
+    for name in ("sheet", "panel"):
+        rules[f"judging:{name}"] = public(
+            lambda w, n=name: [
+                Case(reverse(f"judging:{n}", args=[1, w.secret[x].pk])) for x in "AB"
+            ],
+            outcomes={DENY},
+        )
+    rules["judging:conflict"] = public(
+        lambda w: [Case(reverse("judging:conflict", args=[1, w.secret["A"].pk]))],
         outcomes={METHOD},
     )
     # The link in a mail asks before it stops anything.

@@ -828,7 +828,7 @@ def test_every_parameter_the_project_reads_is_declared():
     root = Path(settings.BASE_DIR)
     everything = {p for params in DECLARED.values() for p in params} | set(COMMON)
     missing = []
-    for app in ("cms", "facilitation", "strategy", "ideas", "workbench"):
+    for app in ("cms", "facilitation", "strategy", "judging", "ideas", "workbench"):
         for path in sorted((root / app).rglob("*.py")):
             for match in _READS.finditer(path.read_text()):
                 param = next(group for group in match.groups() if group)

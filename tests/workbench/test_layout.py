@@ -10,10 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Each app may import only the apps after it on its line.
 ALLOWED = {
-    "workbench": {"cms", "facilitation", "strategy", "ideas", "ml"},
-    "cms": {"strategy", "ideas", "ml"},
-    "facilitation": {"strategy", "ideas", "ml"},
+    "workbench": {"cms", "facilitation", "strategy", "judging", "ideas", "ml"},
+    "cms": {"strategy", "judging", "ideas", "ml"},
+    "facilitation": {"strategy", "judging", "ideas", "ml"},
     "strategy": {"ideas", "ml"},
+    "judging": {"ideas", "ml"},
     "ideas": {"ml"},
     "ml": set(),
 }

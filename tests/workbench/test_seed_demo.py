@@ -16,6 +16,8 @@ from ideas.models import (
     IdeaEmbedding,
     Theme,
 )
+from judging.models import Assignment, Judge, Round, Score
+from judging.selectors.results import round_results
 from ml.text import normalize_text
 from workbench.demo import loader
 
@@ -44,6 +46,10 @@ def counts():
         IdeaEmbedding.objects.count(),
         EventPage.facilitators.through.objects.count(),
         AnswerTemplate.objects.count(),
+        Round.objects.count(),
+        Judge.objects.count(),
+        Assignment.objects.count(),
+        Score.objects.count(),
         # Suggestions refreshed again would show here.
         tuple(
             Idea.objects.order_by("pk").values_list(
@@ -117,6 +123,45 @@ def test_seed_demo_populates_the_workbench():
     assert all(template.text_th and template.text_en for template in templates)
 
 
+READY = ("SGSIC", "Single Platform", "PMQA", "ซุปเปอร์ฮีโร่")
+
+
+@pytest.mark.django_db
+def test_seed_demo_judges_the_ideas_ready_to_implement():
+    output = seed()
+    event = EventPage.objects.get(slug="hackathon-11")
+    judging_round = Round.objects.get(event=event)
+    assert judging_round.name == "รอบตัดสินไอเดียพร้อมนำไปปฏิบัติ"
+    assert judging_round.results_public
+    criteria = list(judging_round.criteria.all())
+    assert [c.weight for c in criteria] == [3, 2, 1, 2]
+    assert all(c.name_th and c.name_en for c in criteria)
+    assert all(len(c.levels_th.splitlines()) == 5 for c in criteria)
+    assert all(len(c.levels_en.splitlines()) == 5 for c in criteria)
+    assert judging_round.judges.filter(user__isnull=False).count() == 5
+    assert "judging round" in output
+
+    rows = round_results(round=judging_round).rows
+    accepted = Idea.objects.filter(event=event, status__in=["accepted", "shortlisted"])
+    assert len(rows) == accepted.count()
+    assert all(row.n_judges == 5 for row in rows)
+    top = rows[:4]
+    assert [row.rank for row in top] == [1, 2, 3, 4]
+    assert rows[4].rank == 5 and rows[4].aggregate < top[3].aggregate
+    # The rest spread over the scale, not all alike.
+    assert len({round(row.aggregate, 2) for row in rows[4:]}) >= 10
+    titles = [row.key.title for row in top]
+    assert sorted(next(n for n in READY if n in t) for t in titles) == sorted(READY)
+    for row in top:
+        idea = Idea.objects.get(pk=row.key.pk)
+        assert idea.status == Idea.Status.SHORTLISTED
+        decision = IdeaDecision.objects.filter(
+            idea=idea, field="status", new_value="shortlisted"
+        ).get()
+        assert f"อันดับ {row.rank} จาก {len(rows)}" in decision.reason
+        assert f"({row.aggregate:.1f} จาก 5)" in decision.reason
+
+
 @pytest.mark.django_db
 def test_seed_demo_twice_changes_nothing():
     seed()
@@ -124,6 +169,8 @@ def test_seed_demo_twice_changes_nothing():
     output = seed()
     assert counts() == before
     assert "Created: nothing" in output
+    # Not a second judging round.
+    assert Round.objects.count() == 1
 
 
 @pytest.mark.django_db

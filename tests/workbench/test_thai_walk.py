@@ -312,7 +312,8 @@ class Judge:
 
     def thai(self, text: str) -> bool:
         rest = self.interface_part(text)
-        for allowed in ALLOWED_THAI:
+        # Longest first: "ไทย" taken out of "ภาษาไทย" would leave "ภาษา".
+        for allowed in sorted(ALLOWED_THAI, key=len, reverse=True):
             rest = rest.replace(allowed, " ")
         return bool(_THAI.search(rest))
 
@@ -337,6 +338,14 @@ class DemoWorld:
         self.cluster = {"A": cluster, "B": cluster}
         self.run = {"A": run, "B": run}
         self.token = {"A": "no-such-token", "B": "no-such-token"}
+        # A judging round, where the demo has one (an unsaved one answers 404).
+        try:
+            rounds = apps.get_model("judging", "Round")
+        except LookupError:
+            rounds = None
+        if rounds is not None:
+            found = rounds.objects.filter(event=event).first() or rounds(pk=0)
+            self.round = {"A": found, "B": found}
         self.framework = Framework.objects.first()
         self.measure = Measure.objects.filter(goal__issue__framework=self.framework)[0]
         milestone = NationalMilestone.objects.first() or NationalMilestone(pk=0)

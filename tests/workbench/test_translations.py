@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     "cms",
     "facilitation",
+    "judging",
     "ideas",
     "strategy",
     "workbench",

@@ -61,3 +61,28 @@ def framework() -> dict:
                 for year, value in indicator["targets"].items()
             }
     return data
+
+
+def judging() -> dict:
+    """The round that picked the ideas ready to implement, and how it scored.
+
+    ``ready`` names ideas by their keys in the ideas file, in the order the
+    event's announcement lists them, each with the share of its scores that
+    are 5 rather than 4; they must be the ideas that file marks shortlisted,
+    or the demo's round would select other ideas than the ones it says were
+    ready.
+    """
+    data = read("hackathon11_judging.json")
+    by_key = {idea["key"]: idea for idea in ideas()}
+    shortlisted = {
+        key for key, idea in by_key.items() if idea.get("status") == "shortlisted"
+    }
+    named = [item["idea"] for item in data["ready"]]
+    if set(named) != shortlisted or len(named) != len(shortlisted):
+        raise ValueError(
+            f"Demo judging: ready ideas {sorted(named)} are not the shortlisted "
+            f"ideas {sorted(shortlisted)}"
+        )
+    for item in data["ready"]:
+        item["title"] = by_key[item["idea"]]["title"]
+    return data

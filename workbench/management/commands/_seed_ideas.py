@@ -1,5 +1,8 @@
 """seed_demo's ideas: submitted and moderated as in 2022, then themed and clustered.
 
+The ideas ready to implement are accepted here and shortlisted by the judging
+round, which runs next.
+
 Each step appends what it created to ``created``, for the command's report.
 """
 
@@ -48,11 +51,11 @@ def seed_ideas(
             created_at=arrival["first_at"] + arrival["every"] * position
         )
         status = item.get("status", Idea.Status.SUBMITTED)
+        if status == Idea.Status.SHORTLISTED:
+            # Accepted now: the demo's judging round selects it from its
+            # results (see _seed_judging), as the event did.
+            status = Idea.Status.ACCEPTED
         if status != Idea.Status.SUBMITTED:
-            if status == Idea.Status.SHORTLISTED:
-                services.idea_set_status(
-                    idea=idea, status=Idea.Status.ACCEPTED, actor=actor
-                )
             services.idea_set_status(
                 idea=idea,
                 status=status,

@@ -24,6 +24,7 @@ from workbench.management.commands._seed_ideas import (
     seed_ideas,
     suggest_themes,
 )
+from workbench.management.commands._seed_judging import seed_judging
 
 
 class DryRun(Exception):
@@ -34,7 +35,8 @@ class Command(BaseCommand):
     help = (
         "Create the demo site: home page, events index, the MY BETTER COUNTRY "
         "HACKATHON #11 event with its four themes, facilitators and sample ideas, "
-        "a demo user for each role and the draft framework; then suggest themes "
+        "a demo user for each role, the finished judging round that picked the "
+        "ideas ready to implement and the draft framework; then suggest themes "
         "for the ideas that have none and run the event's first clustering, so "
         "the workbench is populated. Idempotent: what exists already is left as "
         "it is."
@@ -66,6 +68,13 @@ class Command(BaseCommand):
                     event,
                     loader.ideas(),
                     site["ideas_arrival"],
+                    actor=actor,
+                    created=created,
+                )
+                seed_judging(
+                    event,
+                    loader.judging(),
+                    {username: user for username, (user, *_) in users.items()},
                     actor=actor,
                     created=created,
                 )
